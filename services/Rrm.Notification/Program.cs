@@ -1,0 +1,10 @@
+using Rrm.Notification;
+using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddNotification();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+return await app.RunServiceAsync(args);

@@ -1,0 +1,26 @@
+using Rrm.Petition.Data;
+using Rrm.Petition.Grpc;
+using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Messaging;
+
+namespace Rrm.Petition;
+
+/// <summary>The Petition service's wiring.</summary>
+public static class PetitionModule
+{
+    public const string ServiceName = "petition";
+
+    public static WebApplicationBuilder AddPetition(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDefaults(ServiceName);
+        builder.AddServiceDatabase<PetitionDbContext>(PetitionDbContext.SchemaName);
+        builder.AddServiceMessaging(ServiceName);
+        return builder;
+    }
+
+    public static WebApplication MapPetition(this WebApplication app)
+    {
+        app.MapGrpcService<PetitionGrpcService>();
+        return app;
+    }
+}

@@ -1,0 +1,10 @@
+using Rrm.Review;
+using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddReview();
+
+var app = builder.Build();
+app.MapServiceDefaults();
+return await app.RunServiceAsync(args);

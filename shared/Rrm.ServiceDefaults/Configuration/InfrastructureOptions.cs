@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Rrm.ServiceDefaults.Configuration;
+
+/// <summary>Connection strings, from <c>ConnectionStrings__Postgres</c> and <c>ConnectionStrings__RabbitMq</c>.</summary>
+public sealed class ConnectionStringOptions
+{
+    public const string SectionName = "ConnectionStrings";
+
+    /// <summary>Npgsql connection string, e.g. <c>Host=127.0.0.1;Port=55432;Username=rrm;Password=rrm;Database=rrm</c>.</summary>
+    [Required(ErrorMessage = "a PostgreSQL connection string is required (environment variable ConnectionStrings__Postgres)")]
+    public string Postgres { get; set; } = "";
+
+    /// <summary>AMQP URI, e.g. <c>amqp://rrm:rrm@127.0.0.1:55672/rrm</c> (the path is the virtual host).</summary>
+    [Required(ErrorMessage = "a RabbitMQ AMQP URI is required (environment variable ConnectionStrings__RabbitMq)")]
+    [RegularExpression("^amqps?://.+", ErrorMessage = "must be an AMQP URI such as amqp://user:password@host:5672/vhost")]
+    public string RabbitMq { get; set; } = "";
+}
+
+/// <summary>Outbox relay tuning.</summary>
+public sealed class OutboxOptions
+{
+    public const string SectionName = "Outbox";
+
+    /// <summary>How often the relay looks for rows when no LISTEN/NOTIFY wake-up arrives.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    [Range(1, 1000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Upper bound of the exponential back-off between attempts to publish one message.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>Durable deadline scheduler tuning.</summary>
+public sealed class DeadlineOptions
+{
+    public const string SectionName = "Deadlines";
+
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>Limits on what a caller may send.</summary>
+public sealed class LimitsOptions
+{
+    public const string SectionName = "Limits";
+
+    /// <summary>Largest gRPC request message accepted, in bytes.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+}

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace Rrm.ServiceDefaults.Data;
+
+/// <summary>One way to configure a service's DbContext, shared by the app, design-time factories and tests.</summary>
+public static class DatabaseSetup
+{
+    public const string MigrationsHistoryTable = "__ef_migrations_history";
+
+    public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options,
+        string connectionString, string schema) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, schema))
+            .UseSnakeCaseNamingConvention();
+
+    public static DbContextOptions<TDb> OptionsFor<TDb>(string connectionString, string schema) where TDb : DbContext =>
+        (DbContextOptions<TDb>)new DbContextOptionsBuilder<TDb>().UseServiceDatabase(connectionString, schema).Options;
+
+    /// <summary>The channel the outbox trigger notifies and the relay listens on.</summary>
+    public static string OutboxChannel(string schema) => $"{schema}_outbox";
+
+    /// <summary>
+    /// Raw SQL for a service's hand-written migration: wakes the outbox relay when rows are inserted.
+    /// NOTIFY is delivered at COMMIT only, so a rolled-back transaction wakes nobody.
+    /// </summary>
+    public static void CreateOutboxNotifyTrigger(this MigrationBuilder migration, string schema)
+    {
+        migration.Sql($"""
+            CREATE OR REPLACE FUNCTION "{schema}".notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('{OutboxChannel(schema)}', ''); RETURN NULL; END $$;
+            CREATE TRIGGER outbox_messages_notify AFTER INSERT ON "{schema}".outbox_messages
+            FOR EACH STATEMENT EXECUTE FUNCTION "{schema}".notify_outbox();
+            """);
+    }
+
+    public static void DropOutboxNotifyTrigger(this MigrationBuilder migration, string schema)
+    {
+        migration.Sql($"""
+            DROP TRIGGER IF EXISTS outbox_messages_notify ON "{schema}".outbox_messages;
+            DROP FUNCTION IF EXISTS "{schema}".notify_outbox();
+            """);
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using Rrm.ServiceDefaults.Deadlines;
+using Rrm.ServiceDefaults.Messaging;
+
+namespace Rrm.ServiceDefaults.Data;
+
+/// <summary>
+/// Base of every service's DbContext: puts the model in the service's own schema and adds the
+/// reliability tables (outbox, inbox, deadlines) that ServiceDefaults' machinery works on.
+/// </summary>
+public abstract class RrmDbContext(DbContextOptions options, string schema) : DbContext(options)
+{
+    public string Schema { get; } = schema;
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
+    public DbSet<ScheduledDeadline> Deadlines => Set<ScheduledDeadline>();
+
+    /// <summary>Queues an integration event; it is published only if the surrounding SaveChanges commits.</summary>
+    public void AddEvent<TEvent>(TEvent @event) where TEvent : class =>
+        OutboxMessages.Add(OutboxMessage.For(@event, DateTimeOffset.UtcNow));
+
+    /// <summary>Schedules (or moves) the deadline with this key. Saved with the next SaveChanges.</summary>
+    public async Task ScheduleDeadlineAsync(string key, string kind, DateTimeOffset dueAt, object? payload,
+        CancellationToken cancellationToken)
+    {
+        var existing = await Deadlines.SingleOrDefaultAsync(d => d.Key == key, cancellationToken);
+        var fresh = ScheduledDeadline.Create(key, kind, dueAt, payload, DateTimeOffset.UtcNow);
+        if (existing is null)
+        {
+            Deadlines.Add(fresh);
+            return;
+        }
+        existing.DueAt = fresh.DueAt;
+        existing.NextAttemptAt = fresh.NextAttemptAt;
+        existing.Payload = fresh.Payload;
+        existing.FiredAt = null;
+        existing.CancelledAt = null;
+        existing.Attempts = 0;
+        existing.LastError = null;
+    }
+
+    /// <summary>Cancels the pending deadline with this key, if any. Saved with the next SaveChanges.</summary>
+    public async Task CancelDeadlineAsync(string key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var existing = await Deadlines.SingleOrDefaultAsync(
+            d => d.Key == key && d.FiredAt == null && d.CancelledAt == null, cancellationToken);
+        existing?.CancelledAt = now;
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasDefaultSchema(Schema);
+        modelBuilder.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("outbox_messages");
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Id).UseIdentityByDefaultColumn();
+            e.HasIndex(m => m.MessageId).IsUnique();
+            e.Property(m => m.Type).HasMaxLength(200);
+            e.Property(m => m.Payload).HasColumnType("jsonb");
+            e.Property(m => m.TraceParent).HasMaxLength(128);
+            e.Property(m => m.LastError).HasMaxLength(2000);
+            e.HasIndex(m => m.NextAttemptAt).HasFilter("processed_at IS NULL").HasDatabaseName("ix_outbox_messages_pending");
+        });
+        modelBuilder.Entity<InboxMessage>(e =>
+        {
+            e.ToTable("inbox_messages");
+            e.HasKey(m => new { m.MessageId, m.Consumer });
+            e.Property(m => m.Consumer).HasMaxLength(200);
+        });
+        modelBuilder.Entity<ScheduledDeadline>(e =>
+        {
+            e.ToTable("scheduled_deadlines");
+            e.HasKey(d => d.Id);
+            e.Property(d => d.Id).UseIdentityByDefaultColumn();
+            e.HasIndex(d => d.Key).IsUnique();
+            e.Property(d => d.Key).HasMaxLength(300);
+            e.Property(d => d.Kind).HasMaxLength(100);
+            e.Property(d => d.Payload).HasColumnType("jsonb");
+            e.Property(d => d.LastError).HasMaxLength(2000);
+            e.HasIndex(d => d.NextAttemptAt).HasFilter("fired_at IS NULL AND cancelled_at IS NULL")
+                .HasDatabaseName("ix_scheduled_deadlines_pending");
+        });
+    }
+}

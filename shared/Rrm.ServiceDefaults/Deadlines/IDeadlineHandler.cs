@@ -1,0 +1,13 @@
+using Rrm.ServiceDefaults.Data;
+
+namespace Rrm.ServiceDefaults.Deadlines;
+
+/// <summary>
+/// Handles due deadlines of one kind. It runs inside the scheduler's transaction: whatever it changes
+/// in <paramref name="db"/> (state, outbox events) commits together with the deadline's firing, once.
+/// </summary>
+public interface IDeadlineHandler
+{
+    string Kind { get; }
+    Task HandleAsync(ScheduledDeadline deadline, RrmDbContext db, CancellationToken cancellationToken);
+}

@@ -1,0 +1,37 @@
+namespace Rrm.ServiceDefaults.Errors;
+
+/// <summary>
+/// Collects field violations of one request and throws them together, so a caller learns every
+/// problem at once.
+/// </summary>
+public sealed class Validation
+{
+    private readonly List<FieldViolation> _violations = [];
+
+    public bool IsValid => _violations.Count == 0;
+
+    public Validation Add(string field, string description)
+    {
+        _violations.Add(new FieldViolation(field, description));
+        return this;
+    }
+
+    /// <summary>Required text of at most <paramref name="maxLength"/> characters (after trimming).</summary>
+    public Validation RequiredText(string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return Add(field, "is required");
+        return OptionalText(field, value, maxLength);
+    }
+
+    public Validation OptionalText(string field, string? value, int maxLength)
+    {
+        if (value is not null && value.Trim().Length > maxLength)
+            Add(field, $"must be at most {maxLength} characters (got {value.Trim().Length})");
+        return this;
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (!IsValid) throw new RequestValidationException(_violations);
+    }
+}

@@ -1,0 +1,26 @@
+using Rrm.Grpc.Common.V1;
+using Rrm.ServiceDefaults.Errors;
+
+namespace Rrm.ServiceDefaults.Grpc;
+
+/// <summary>Conversions between the common proto types and .NET types, validating as they go.</summary>
+public static class ProtoMapping
+{
+    public static Date ToProto(this DateOnly date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
+
+    /// <summary>
+    /// The date of an act: <paramref name="date"/> when given, else <paramref name="today"/>. An invalid
+    /// date is recorded as a violation of <paramref name="field"/>, and <paramref name="today"/> returned.
+    /// </summary>
+    public static DateOnly ToDateOrDefault(this Date? date, string field, DateOnly today, Validation validation)
+    {
+        if (date is null) return today;
+        if (date.Year is < 1900 or > 9999 || date.Month is < 1 or > 12 || date.Day < 1 ||
+            date.Day > DateTime.DaysInMonth(date.Year, date.Month))
+        {
+            validation.Add(field, $"is not a valid calendar date ({date.Year:D4}-{date.Month:D2}-{date.Day:D2})");
+            return today;
+        }
+        return new DateOnly(date.Year, date.Month, date.Day);
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Rrm.ServiceDefaults.Data;
+
+namespace Rrm.ServiceDefaults.Hosting;
+
+/// <summary>Applies the service's migrations (EF takes a lock, so concurrent replicas are safe).</summary>
+public sealed class DatabaseMigrator<TDb>(IServiceScopeFactory scopes, ILogger<DatabaseMigrator<TDb>> logger) : IDatabaseMigrator
+    where TDb : RrmDbContext
+{
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        await db.Database.MigrateAsync(cancellationToken);
+        logger.LogInformation("Schema {Schema}: applied {Count} migration(s) {Migrations}", db.Schema, pending.Count, pending);
+    }
+}
+
+public interface IDatabaseMigrator
+{
+    Task MigrateAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Rrm.ServiceDefaults.Security;
+
+namespace Rrm.ServiceDefaults.Hosting;
+
+/// <summary>
+/// The command line of every service: no verb runs the service (migrating first); <c>migrate</c>
+/// applies the migrations and exits (a Kubernetes job); <c>token</c> mints a local development token.
+/// A configuration error ends the process with exit code 2 and a message naming the key.
+/// </summary>
+public static class ServiceRunner
+{
+    public static async Task<int> RunServiceAsync(this WebApplication app, string[] args)
+    {
+        var verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : null;
+        try
+        {
+            switch (verb)
+            {
+                case null:
+                    await app.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(CancellationToken.None);
+                    await app.RunAsync();
+                    return 0;
+                case "migrate":
+                    await app.Services.GetRequiredService<IDatabaseMigrator>().MigrateAsync(CancellationToken.None);
+                    return 0;
+                case "token":
+                    return MintToken(app, args[1..]);
+                case "help":
+                    Console.WriteLine(Usage(app));
+                    return 0;
+                default:
+                    await Console.Error.WriteLineAsync($"rrm: unknown command '{verb}'.\n{Usage(app)}");
+                    return 64;
+            }
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync("rrm: configuration error: " + string.Join("; ", e.Failures));
+            return 2;
+        }
+    }
+
+    private static string Usage(WebApplication app) => $"""
+        Usage: {app.Environment.ApplicationName} [command]
+          (none)    apply migrations, then serve gRPC
+          migrate   apply migrations and exit
+          token --sub NAME --roles ROLE[,ROLE] [--minutes N]
+                    print a local development token signed with Auth:SigningKey
+                    roles: {string.Join(", ", Roles.All)}
+        Configuration comes from environment variables, e.g. ConnectionStrings__Postgres,
+        ConnectionStrings__RabbitMq, Auth__SigningKey, Urls.
+        """;
+
+    private static int MintToken(WebApplication app, string[] args)
+    {
+        string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        var roles = (Arg("--roles") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = roles.Except(Roles.All).ToList();
+        if (roles.Length == 0 || unknown.Count > 0)
+        {
+            Console.Error.WriteLine($"rrm: --roles must list one or more of: {string.Join(", ", Roles.All)}" +
+                (unknown.Count > 0 ? $" (unknown: {string.Join(", ", unknown)})" : ""));
+            return 64;
+        }
+        if (!int.TryParse(Arg("--minutes") ?? "480", out var minutes) || minutes is < 1 or > 7 * 24 * 60)
+        {
+            Console.Error.WriteLine("rrm: --minutes must be a whole number from 1 to 10080");
+            return 64;
+        }
+        var options = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        Console.WriteLine(DevTokens.Mint(options, Arg("--sub") ?? Environment.UserName, roles, TimeSpan.FromMinutes(minutes)));
+        return 0;
+    }
+}

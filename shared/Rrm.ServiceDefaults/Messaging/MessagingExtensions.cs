@@ -1,0 +1,41 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Rrm.ServiceDefaults.Configuration;
+
+namespace Rrm.ServiceDefaults.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// MassTransit over RabbitMQ. Queues are named after the service and the consumer, so two services
+    /// never compete for one queue. Failed messages are retried with exponential back-off, then moved to
+    /// the consumer's <c>_error</c> queue: never acknowledged and dropped.
+    /// </summary>
+    public static void AddServiceMessaging(this WebApplicationBuilder builder, string serviceName,
+        Action<IBusRegistrationConfigurator>? configureConsumers = null)
+    {
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
+            configureConsumers?.Invoke(bus);
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400))));
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                var uri = new Uri(context.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.RabbitMq);
+                rabbit.Host(uri, host =>
+                {
+                    var credentials = uri.UserInfo.Split(':', 2);
+                    if (credentials[0].Length > 0) host.Username(Uri.UnescapeDataString(credentials[0]));
+                    if (credentials.Length > 1) host.Password(Uri.UnescapeDataString(credentials[1]));
+                    host.PublisherConfirmation = true;
+                });
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        // Start even when the broker is down: readiness reports it, and the outbox keeps the events.
+        builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = false);
+    }
+}

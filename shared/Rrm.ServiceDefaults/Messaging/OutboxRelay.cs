@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Rrm.ServiceDefaults.Configuration;
+using Rrm.ServiceDefaults.Data;
+using Rrm.ServiceDefaults.Telemetry;
+
+namespace Rrm.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Publishes outbox rows to the broker. Woken by LISTEN/NOTIFY when a transaction with outbox rows
+/// commits, and by a poll as a fallback (a lost notification, a restart, rows waiting for a retry).
+/// Rows are claimed with FOR UPDATE SKIP LOCKED, so several replicas never publish the same row;
+/// a row is marked processed only after the broker confirmed it (at-least-once delivery).
+/// </summary>
+public sealed class OutboxRelay<TDb>(
+    IServiceScopeFactory scopes,
+    IOptions<OutboxOptions> options,
+    IOptions<ConnectionStringOptions> connections,
+    ILogger<OutboxRelay<TDb>> logger) : BackgroundService where TDb : RrmDbContext
+{
+    private readonly Channel<bool> _wakeUps = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var schema = await SchemaAsync(stoppingToken);
+        var listening = ListenAsync(DatabaseSetup.OutboxChannel(schema), stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await PublishBatchAsync(stoppingToken) == options.Value.BatchSize) { }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Outbox relay pass failed; retrying after the poll interval");
+            }
+            await WaitForWakeUpAsync(stoppingToken);
+        }
+        await listening;
+    }
+
+    private async Task<string> SchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await Task.Yield();
+        cancellationToken.ThrowIfCancellationRequested();
+        return scope.ServiceProvider.GetRequiredService<TDb>().Schema;
+    }
+
+    /// <summary>Publishes one batch of due rows; returns how many rows it claimed.</summary>
+    public async Task<int> PublishBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var claimDue = $"""
+                SELECT * FROM "{db.Schema}".outbox_messages
+                WHERE processed_at IS NULL AND next_attempt_at <= now()
+                ORDER BY id LIMIT {options.Value.BatchSize} FOR UPDATE SKIP LOCKED
+                """;
+        var rows = await db.OutboxMessages.FromSqlRaw(claimDue).ToListAsync(cancellationToken);
+        foreach (var row in rows)
+        {
+            try
+            {
+                await PublishAsync(publisher, row, cancellationToken);
+                row.ProcessedAt = DateTimeOffset.UtcNow;
+                RrmMetrics.OutboxPublished.Add(1);
+                RrmMetrics.OutboxLag.Record((row.ProcessedAt.Value - row.CreatedAt).TotalMilliseconds);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                row.Attempts++;
+                row.LastError = Truncate(e.Message, 2000);
+                row.NextAttemptAt = DateTimeOffset.UtcNow + Backoff(row.Attempts);
+                RrmMetrics.OutboxFailed.Add(1);
+                logger.LogWarning("Publishing outbox message {MessageId} ({Type}) failed, attempt {Attempts}; next at {NextAttemptAt}: {Error}",
+                    row.MessageId, row.Type, row.Attempts, row.NextAttemptAt, e.Message);
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return rows.Count;
+    }
+
+    private static async Task PublishAsync(IPublishEndpoint publisher, OutboxMessage row, CancellationToken cancellationToken)
+    {
+        // Continue the trace of the request that wrote the row.
+        ActivityContext.TryParse(row.TraceParent, null, out var parent);
+        using var activity = RrmTelemetry.Source.StartActivity("outbox publish", ActivityKind.Internal, parent);
+        activity?.SetTag("messaging.message.id", row.MessageId);
+        activity?.SetTag("rrm.event", row.Type);
+        var message = row.Deserialize();
+        await publisher.Publish(message, message.GetType(), context => context.MessageId = row.MessageId, cancellationToken);
+    }
+
+    private TimeSpan Backoff(int attempts)
+    {
+        var seconds = Math.Min(Math.Pow(2, Math.Min(attempts, 30)), options.Value.MaxBackoff.TotalSeconds);
+        return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    private async Task WaitForWakeUpAsync(CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(options.Value.PollInterval);
+        try { await _wakeUps.Reader.ReadAsync(timeout.Token); }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
+    }
+
+    /// <summary>Keeps a LISTEN connection open, reconnecting after failures; each (re)connect wakes the relay once.</summary>
+    private async Task ListenAsync(string channel, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connections.Value.Postgres);
+                await connection.OpenAsync(stoppingToken);
+                connection.Notification += (_, _) => _wakeUps.Writer.TryWrite(true);
+                await using (var listen = new NpgsqlCommand($"LISTEN \"{channel}\"", connection))
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                _wakeUps.Writer.TryWrite(true);
+                while (!stoppingToken.IsCancellationRequested) await connection.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+            catch (Exception e)
+            {
+                logger.LogWarning("Outbox LISTEN connection lost ({Error}); polling until it is back", e.Message);
+                try { await Task.Delay(options.Value.PollInterval, stoppingToken); }
+                catch (OperationCanceledException) { }
+            }
+        }
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+}

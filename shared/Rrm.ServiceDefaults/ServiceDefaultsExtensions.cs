@@ -1,0 +1,81 @@
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Rrm.ServiceDefaults.Configuration;
+using Rrm.ServiceDefaults.Data;
+using Rrm.ServiceDefaults.Deadlines;
+using Rrm.ServiceDefaults.Errors;
+using Rrm.ServiceDefaults.Hosting;
+using Rrm.ServiceDefaults.Messaging;
+using Rrm.ServiceDefaults.Security;
+using Rrm.ServiceDefaults.Telemetry;
+
+namespace Rrm.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    public const string LiveTag = "live";
+    public const string ReadyTag = "ready";
+
+    /// <summary>What every service has: telemetry, gRPC with the error interceptor and limits, health, reflection, auth.</summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        builder.Services.AddValidatedOptions<ConnectionStringOptions>(ConnectionStringOptions.SectionName);
+        builder.Services.AddValidatedOptions<LimitsOptions>(LimitsOptions.SectionName);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddRrmTelemetry(serviceName);
+        builder.AddRrmAuthentication();
+
+        // gRPC needs HTTP/2; without TLS (h2c) that means HTTP/2 only, which probes and grpc-js need.
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc(o => o.Interceptors.Add<ErrorInterceptor>());
+        builder.Services.AddOptions<GrpcServiceOptions>()
+            .Configure<IOptions<LimitsOptions>>((grpc, limits) => grpc.MaxReceiveMessageSize = limits.Value.MaxRequestBytes);
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks(o =>
+            {
+                o.Services.Map("", r => r.Tags.Contains(LiveTag));
+                o.Services.Map("readiness", r => r.Tags.Contains(ReadyTag));
+            })
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [LiveTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// The service's DbContext in its own schema, with the outbox relay, the deadline scheduler, the
+    /// migrator and the database readiness check.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceDatabase<TDb>(this WebApplicationBuilder builder, string schema)
+        where TDb : RrmDbContext
+    {
+        builder.Services.AddDbContext<TDb>((sp, o) =>
+            o.UseServiceDatabase(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Postgres, schema));
+        builder.Services.AddValidatedOptions<OutboxOptions>(OutboxOptions.SectionName);
+        builder.Services.AddValidatedOptions<DeadlineOptions>(DeadlineOptions.SectionName);
+        builder.Services.AddSingleton<OutboxRelay<TDb>>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay<TDb>>());
+        builder.Services.AddSingleton<DeadlineScheduler<TDb>>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeadlineScheduler<TDb>>());
+        builder.Services.AddSingleton<IDatabaseMigrator, DatabaseMigrator<TDb>>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>("postgres", tags: [ReadyTag]);
+        return builder;
+    }
+
+    /// <summary>Health and reflection (anonymous), authentication and authorization.</summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGrpcReflectionService().AllowAnonymous();
+        return app;
+    }
+
+    public static void AddDeadlineHandler<THandler>(this IServiceCollection services) where THandler : class, IDeadlineHandler =>
+        services.AddScoped<IDeadlineHandler, THandler>();
+}
