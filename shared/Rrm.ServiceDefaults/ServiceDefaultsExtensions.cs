@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Data;
@@ -25,9 +27,8 @@ public static class ServiceDefaultsExtensions
     /// <summary>What every service has: telemetry, gRPC with the error interceptor and limits, health, reflection, auth.</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
-        builder.Services.AddValidatedOptions<ConnectionStringOptions>(ConnectionStringOptions.SectionName);
         builder.Services.AddValidatedOptions<LimitsOptions>(LimitsOptions.SectionName);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddRrmTelemetry(serviceName);
         builder.AddRrmAuthentication();
 
@@ -50,9 +51,11 @@ public static class ServiceDefaultsExtensions
     /// The service's DbContext in its own schema, with the outbox relay, the deadline scheduler, the
     /// migrator and the database readiness check.
     /// </summary>
-    public static WebApplicationBuilder AddServiceDatabase<TDb>(this WebApplicationBuilder builder, string schema)
+    public static void AddServiceDatabase<TDb>(this IHostApplicationBuilder builder, string schema)
         where TDb : RrmDbContext
     {
+        builder.Services.AddValidatedOptions<ConnectionStringOptions>(ConnectionStringOptions.SectionName);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddDbContext<TDb>((sp, o) =>
             o.UseServiceDatabase(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Postgres, schema));
         builder.Services.AddValidatedOptions<OutboxOptions>(OutboxOptions.SectionName);
@@ -63,7 +66,6 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeadlineScheduler<TDb>>());
         builder.Services.AddSingleton<IDatabaseMigrator, DatabaseMigrator<TDb>>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>("postgres", tags: [ReadyTag]);
-        return builder;
     }
 
     /// <summary>Health and reflection (anonymous), authentication and authorization.</summary>

@@ -14,7 +14,8 @@ public static class OptionsExtensions
     public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, string sectionName)
         where T : class
     {
-        services.AddSingleton<IValidateOptions<T>>(new SectionValidator<T>(sectionName));
+        if (!services.Any(d => d.ImplementationInstance is SectionValidator<T>))
+            services.AddSingleton<IValidateOptions<T>>(new SectionValidator<T>(sectionName));
         return services.AddOptions<T>().BindConfiguration(sectionName).ValidateOnStart();
     }
 

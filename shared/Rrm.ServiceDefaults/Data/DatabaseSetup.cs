@@ -23,15 +23,15 @@ public static class DatabaseSetup
     /// Raw SQL for a service's hand-written migration: wakes the outbox relay when rows are inserted.
     /// NOTIFY is delivered at COMMIT only, so a rolled-back transaction wakes nobody.
     /// </summary>
-    public static void CreateOutboxNotifyTrigger(this MigrationBuilder migration, string schema)
-    {
-        migration.Sql($"""
+    public static void CreateOutboxNotifyTrigger(this MigrationBuilder migration, string schema) =>
+        migration.Sql(OutboxNotifyTriggerSql(schema));
+
+    public static string OutboxNotifyTriggerSql(string schema) => $"""
             CREATE OR REPLACE FUNCTION "{schema}".notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN PERFORM pg_notify('{OutboxChannel(schema)}', ''); RETURN NULL; END $$;
             CREATE TRIGGER outbox_messages_notify AFTER INSERT ON "{schema}".outbox_messages
             FOR EACH STATEMENT EXECUTE FUNCTION "{schema}".notify_outbox();
-            """);
-    }
+            """;
 
     public static void DropOutboxNotifyTrigger(this MigrationBuilder migration, string schema)
     {

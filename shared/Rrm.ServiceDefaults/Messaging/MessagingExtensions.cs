@@ -1,5 +1,5 @@
 using MassTransit;
-using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Rrm.ServiceDefaults.Configuration;
@@ -13,9 +13,10 @@ public static class MessagingExtensions
     /// never compete for one queue. Failed messages are retried with exponential back-off, then moved to
     /// the consumer's <c>_error</c> queue: never acknowledged and dropped.
     /// </summary>
-    public static void AddServiceMessaging(this WebApplicationBuilder builder, string serviceName,
+    public static void AddServiceMessaging(this IHostApplicationBuilder builder, string serviceName,
         Action<IBusRegistrationConfigurator>? configureConsumers = null)
     {
+        builder.Services.AddValidatedOptions<ConnectionStringOptions>(ConnectionStringOptions.SectionName);
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));

@@ -72,7 +72,9 @@ public sealed class OutboxRelay<TDb>(
         {
             try
             {
-                await PublishAsync(publisher, row, cancellationToken);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(options.Value.PublishTimeout);
+                await PublishAsync(publisher, row, timeout.Token);
                 row.ProcessedAt = DateTimeOffset.UtcNow;
                 RrmMetrics.OutboxPublished.Add(1);
                 RrmMetrics.OutboxLag.Record((row.ProcessedAt.Value - row.CreatedAt).TotalMilliseconds);

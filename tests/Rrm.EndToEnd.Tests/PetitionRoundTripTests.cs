@@ -1,0 +1,45 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Rrm.Grpc.Common.V1;
+using Rrm.Grpc.Petition.V1;
+using Rrm.Notification.Data;
+using Rrm.Petition.Data;
+using Rrm.ServiceDefaults.Security;
+using Rrm.Testing;
+
+namespace Rrm.EndToEnd.Tests;
+
+public sealed class PetitionRoundTripTests
+{
+    [Fact]
+    public async Task A_submitted_petition_reaches_the_Notification_service_through_the_outbox_and_the_broker()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        await ServiceFactory<PetitionDbContext>.MigrateAsync(database.ConnectionString, PetitionDbContext.SchemaName);
+        await ServiceFactory<NotificationDbContext>.MigrateAsync(database.ConnectionString, NotificationDbContext.SchemaName);
+        await using var notification = new ServiceFactory<NotificationDbContext>(database.ConnectionString, vhost.AmqpUri);
+        await using var petition = new ServiceFactory<PetitionDbContext>(database.ConnectionString, vhost.AmqpUri);
+        _ = notification.Server;
+        await notification.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+
+        var submitted = (await new PetitionService.PetitionServiceClient(petition.CreateChannel()).SubmitPetitionAsync(
+            new SubmitPetitionRequest
+            {
+                FacilityName = "Impro Industries Mexico, S. de R.L. de C.V.",
+                Petitioner = new Petitioner { Organization = "LSOM" },
+                Narrative = "Dismissal of a worker for union activity.",
+                Language = PetitionLanguage.Es,
+                ReceivedDate = new Date { Year = 2024, Month = 6, Day = 24 },
+            }, Tokens.For(Roles.IlcAnalyst))).Petition;
+
+        var summary = await Eventually.GetAsync(
+            () => database.ScalarAsync<string?>(
+                $"SELECT (SELECT summary FROM notification.received_events WHERE petition_id = '{submitted.PetitionId}')"),
+            s => s is not null, what: "the Notification service to record the petition");
+        Assert.Equal("Petition about Impro Industries Mexico, S. de R.L. de C.V. received 2024-06-24; ILC review due 2024-07-24", summary);
+        // Each service kept to its own schema.
+        Assert.Equal(0, await database.ScalarAsync<long>(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"));
+    }
+}

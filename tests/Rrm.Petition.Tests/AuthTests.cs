@@ -1,0 +1,51 @@
+using Grpc.Core;
+using Rrm.Grpc.Petition.V1;
+using Rrm.ServiceDefaults.Security;
+using Rrm.Testing;
+
+namespace Rrm.Petition.Tests;
+
+public sealed class AuthTests(PetitionFixture fixture) : IClassFixture<PetitionFixture>
+{
+    private async Task<RpcException> SubmitWith(Metadata? headers)
+    {
+        var before = await fixture.CountAsync("petitions");
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.Client().SubmitPetitionAsync(SubmitPetitionTests.ImproPetition(), headers).ResponseAsync);
+        Assert.Equal(before, await fixture.CountAsync("petitions"));
+        return error;
+    }
+
+    [Fact]
+    public async Task No_token_is_Unauthenticated() =>
+        Assert.Equal(StatusCode.Unauthenticated, (await SubmitWith(null)).StatusCode);
+
+    [Fact]
+    public async Task A_role_without_the_right_is_PermissionDenied() =>
+        Assert.Equal(StatusCode.PermissionDenied, (await SubmitWith(Tokens.For(Roles.Auditor))).StatusCode);
+
+    [Fact]
+    public async Task An_expired_token_is_Unauthenticated()
+    {
+        var expired = Tokens.Mint([Roles.IlcAnalyst], TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-1));
+        Assert.Equal(StatusCode.Unauthenticated, (await SubmitWith(Tokens.Bearer(expired))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_another_key_is_Unauthenticated()
+    {
+        var forged = Tokens.Mint([Roles.IlcAnalyst], signingKey: "some-other-key-that-is-long-enough-0123456789");
+        Assert.Equal(StatusCode.Unauthenticated, (await SubmitWith(Tokens.Bearer(forged))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_garbage_token_is_Unauthenticated() =>
+        Assert.Equal(StatusCode.Unauthenticated, (await SubmitWith(Tokens.Bearer("not.a.jwt"))).StatusCode);
+
+    [Fact]
+    public async Task The_right_role_is_let_in()
+    {
+        var response = await fixture.Client().SubmitPetitionAsync(SubmitPetitionTests.ImproPetition(), Tokens.For(Roles.IlcAnalyst));
+        Assert.False(string.IsNullOrEmpty(response.Petition.PetitionId));
+    }
+}

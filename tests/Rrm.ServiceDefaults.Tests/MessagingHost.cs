@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Rrm.Contracts.Events;
+using Rrm.ServiceDefaults.Data;
+using Rrm.ServiceDefaults.Deadlines;
+using Rrm.ServiceDefaults.Messaging;
+using Rrm.Testing;
+
+namespace Rrm.ServiceDefaults.Tests;
+
+/// <summary>A service-shaped DbContext: the reliability tables plus a table deadline handlers write to.</summary>
+public sealed class TestDbContext(DbContextOptions<TestDbContext> options) : RrmDbContext(options, SchemaName)
+{
+    public const string SchemaName = "machinery";
+
+    public DbSet<FiredMark> FiredMarks => Set<FiredMark>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<FiredMark>(e => e.ToTable("fired_marks"));
+    }
+
+    public static async Task CreateSchemaAsync(string connectionString)
+    {
+        await using var db = new TestDbContext(DatabaseSetup.OptionsFor<TestDbContext>(connectionString, SchemaName));
+        await db.Database.EnsureCreatedAsync();
+        await db.Database.ExecuteSqlRawAsync(DatabaseSetup.OutboxNotifyTriggerSql(SchemaName));
+    }
+
+    public static TestDbContext Open(string connectionString) =>
+        new(DatabaseSetup.OptionsFor<TestDbContext>(connectionString, SchemaName));
+}
+
+public sealed class FiredMark
+{
+    public long Id { get; set; }
+    public string DeadlineKey { get; set; } = "";
+}
+
+/// <summary>Writes a mark in the scheduler's transaction: the visible effect of a deadline firing.</summary>
+public sealed class MarkingDeadlineHandler : IDeadlineHandler
+{
+    public string Kind => "test-mark";
+
+    public Task HandleAsync(ScheduledDeadline deadline, RrmDbContext db, CancellationToken cancellationToken)
+    {
+        ((TestDbContext)db).FiredMarks.Add(new FiredMark { DeadlineKey = deadline.Key });
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Records every delivery it gets, duplicates included.</summary>
+public sealed class RecordingConsumer : IConsumer<PetitionReceived>
+{
+    public static readonly ConcurrentQueue<(Guid MessageId, PetitionReceived Message)> Deliveries = new();
+
+    public Task Consume(ConsumeContext<PetitionReceived> context)
+    {
+        Deliveries.Enqueue((context.MessageId!.Value, context.Message));
+        return Task.CompletedTask;
+    }
+
+    public static int CountFor(string marker) => Deliveries.Count(d => d.Message.FacilityName == marker);
+}
+
+/// <summary>A generic host running the shared machinery (relay, scheduler, bus) over the real servers.</summary>
+public static class MessagingHost
+{
+    public static IHost Build(string postgres, string rabbitMq, bool consume = false, TimeProvider? clock = null)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = postgres,
+            ["ConnectionStrings:RabbitMq"] = rabbitMq,
+            ["Outbox:PollInterval"] = "00:00:00.200",
+            ["Outbox:PublishTimeout"] = "00:00:02",
+            ["Deadlines:PollInterval"] = "00:00:00.050",
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddServiceDatabase<TestDbContext>(TestDbContext.SchemaName);
+        builder.AddServiceMessaging("machinery-test", bus => { if (consume) bus.AddConsumer<RecordingConsumer>(); });
+        builder.Services.AddDeadlineHandler<MarkingDeadlineHandler>();
+        if (clock is not null) builder.Services.AddSingleton(clock);
+        return builder.Build();
+    }
+
+    public static PetitionReceived Event(string marker) => new()
+    {
+        PetitionId = Guid.NewGuid(),
+        FacilityName = marker,
+        Language = "en",
+        ReceivedDate = new DateOnly(2024, 6, 24),
+        ReviewDueDate = new DateOnly(2024, 7, 24),
+    };
+}
+
+/// <summary>One database and one virtual host per test class.</summary>
+public sealed class InfrastructureFixture : IAsyncLifetime
+{
+    public TestDatabase Database { get; private set; } = null!;
+    public TestVirtualHost VirtualHost { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Database = await TestDatabase.CreateAsync();
+        VirtualHost = await TestVirtualHost.CreateAsync();
+        await TestDbContext.CreateSchemaAsync(Database.ConnectionString);
+        // Start a consumer once so its durable queue and bindings exist before any relay publishes,
+        // as they do for a deployed consumer service.
+        using var warmUp = Host(consume: true);
+        await warmUp.StartAsync();
+        await warmUp.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        await warmUp.StopAsync();
+    }
+
+    public IHost Host(bool consume = false, TimeProvider? clock = null) =>
+        MessagingHost.Build(Database.ConnectionString, VirtualHost.AmqpUri, consume, clock);
+
+    public async Task DisposeAsync()
+    {
+        await VirtualHost.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
