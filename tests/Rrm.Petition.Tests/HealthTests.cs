@@ -55,3 +55,29 @@ public sealed class HealthTests
         Assert.Contains("grpc.health.v1.Health", services);
     }
 }
+
+public sealed class BrokerHealthTests
+{
+    [Fact]
+    public async Task Readiness_goes_NOT_SERVING_while_the_broker_is_unreachable_and_SERVING_after()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        await ServiceFactory<PetitionDbContext>.MigrateAsync(database.ConnectionString, PetitionDbContext.SchemaName);
+        var amqp = new Uri(vhost.AmqpUri);
+        await using var proxy = new TcpProxy(amqp.Host, amqp.Port);
+        var viaProxy = new UriBuilder(amqp) { Port = proxy.Port }.Uri.ToString();
+        await using var service = new ServiceFactory<PetitionDbContext>(database.ConnectionString, viaProxy);
+        var health = new Health.HealthClient(service.CreateChannel());
+        Task<HealthCheckResponse.Types.ServingStatus> Readiness() =>
+            health.CheckAsync(new HealthCheckRequest { Service = "readiness" }).ResponseAsync.ContinueWith(t => t.Result.Status);
+        var serving = HealthCheckResponse.Types.ServingStatus.Serving;
+
+        await Eventually.GetAsync(Readiness, s => s == serving, TimeSpan.FromSeconds(30), "readiness");
+        proxy.Cut();
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing,
+            await Eventually.GetAsync(Readiness, s => s != serving, TimeSpan.FromSeconds(30), "readiness to drop"));
+        proxy.Start();
+        Assert.Equal(serving, await Eventually.GetAsync(Readiness, s => s == serving, TimeSpan.FromSeconds(60), "readiness to return"));
+    }
+}

@@ -78,7 +78,7 @@ internal static class PetitionCommands
         Console.WriteLine($"Language      {(p.Language == PetitionLanguage.Es ? "Spanish" : "English")}");
         Console.WriteLine($"Received      {Format(p.ReceivedDate)}");
         Console.WriteLine($"ILC review    due {Format(p.ReviewDueDate)}");
-        Console.WriteLine($"Status        {p.Status.ToString().ToLowerInvariant().Replace('_', ' ')}");
+        Console.WriteLine($"Status        {p.Status switch { PetitionStatus.UnderReview => "under ILC review", var other => other.ToString() }}");
     }
 
     private static string Format(Date d) => $"{d.Year:D4}-{d.Month:D2}-{d.Day:D2}";

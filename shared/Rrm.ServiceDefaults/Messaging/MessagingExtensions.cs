@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Rrm.ServiceDefaults.Configuration;
+using Rrm.ServiceDefaults.Hosting;
 
 namespace Rrm.ServiceDefaults.Messaging;
 
@@ -36,6 +37,7 @@ public static class MessagingExtensions
                 rabbit.ConfigureEndpoints(context);
             });
         });
+        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("rabbitmq", tags: [ServiceDefaultsExtensions.ReadyTag]);
         // Start even when the broker is down: readiness reports it, and the outbox keeps the events.
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = false);
     }
