@@ -149,9 +149,24 @@ _rmq_down() {
   _say "RabbitMQ stopped"
 }
 
+# The servers run as the postgres and rabbitmq accounts, which must be able to reach $RRM_HOME.
+# A checkout under a private folder (mktemp -d is 0700) blocks them: grant search permission (x,
+# not read) on each such ancestor, and say so.
+_ensure_reachable() {
+  _is_root || return 0
+  local dir=$RRM_HOME
+  while [ "$dir" != / ]; do
+    if ! runuser -u postgres -- test -x "$dir" 2>/dev/null; then
+      chmod o+x "$dir" && _say "granted search permission on $dir so the database and broker accounts can reach .rrm"
+    fi
+    dir=$(dirname "$dir")
+  done
+}
+
 # ------------------------------------------------------------------ public
 infra_up() {
   mkdir -p "$RRM_HOME"
+  _ensure_reachable
   _ensure_packages || return 1
   _pg_up || return 1
   _rmq_up || return 1
