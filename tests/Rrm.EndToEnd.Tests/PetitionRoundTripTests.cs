@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Rrm.Grpc.Common.V1;
@@ -14,6 +16,14 @@ public sealed class PetitionRoundTripTests
     [Fact]
     public async Task A_submitted_petition_reaches_the_Notification_service_through_the_outbox_and_the_broker()
     {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name is "MassTransit" or "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
         await using var database = await TestDatabase.CreateAsync();
         await using var vhost = await TestVirtualHost.CreateAsync();
         await ServiceFactory<PetitionDbContext>.MigrateAsync(database.ConnectionString, PetitionDbContext.SchemaName);
@@ -38,6 +48,12 @@ public sealed class PetitionRoundTripTests
                 $"SELECT (SELECT summary FROM notification.received_events WHERE petition_id = '{submitted.PetitionId}')"),
             s => s is not null, what: "the Notification service to record the petition");
         Assert.Equal("Petition about Impro Industries Mexico, S. de R.L. de C.V. received 2024-06-24; ILC review due 2024-07-24", summary);
+        // One trace runs from the gRPC request through the outbox relay to the consumer.
+        var traceParent = await database.ScalarAsync<string>(
+            $"SELECT trace_parent FROM petition.outbox_messages WHERE payload->>'petitionId' = '{submitted.PetitionId}'");
+        var traceId = ActivityContext.Parse(traceParent, null).TraceId;
+        Assert.Contains(spans, a => a.TraceId == traceId && a.Source.Name == "Microsoft.AspNetCore");
+        Assert.Contains(spans, a => a.TraceId == traceId && a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer);
         // Each service kept to its own schema.
         Assert.Equal(0, await database.ScalarAsync<long>(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"));
