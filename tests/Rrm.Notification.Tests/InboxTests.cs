@@ -7,29 +7,7 @@ using Rrm.Testing;
 
 namespace Rrm.Notification.Tests;
 
-public sealed class NotificationFixture : IAsyncLifetime
-{
-    private TestVirtualHost _vhost = null!;
-    public TestDatabase Database { get; private set; } = null!;
-    public ServiceFactory<NotificationDbContext> Service { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Database = await TestDatabase.CreateAsync();
-        _vhost = await TestVirtualHost.CreateAsync();
-        await ServiceFactory<NotificationDbContext>.MigrateAsync(Database.ConnectionString, NotificationDbContext.SchemaName);
-        Service = new ServiceFactory<NotificationDbContext>(Database.ConnectionString, _vhost.AmqpUri);
-        _ = Service.Server; // start the host: its bus creates the consumer's queue
-        await Service.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Service.DisposeAsync();
-        await _vhost.DisposeAsync();
-        await Database.DisposeAsync();
-    }
-}
+public sealed class NotificationFixture() : ServiceFixture<NotificationDbContext>(NotificationDbContext.SchemaName);
 
 public sealed class InboxTests(NotificationFixture fixture) : IClassFixture<NotificationFixture>
 {
