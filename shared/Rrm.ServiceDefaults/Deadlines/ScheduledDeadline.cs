@@ -22,14 +22,15 @@ public sealed class ScheduledDeadline
     public int Attempts { get; internal set; }
     public string? LastError { get; internal set; }
 
+    // Stored as UTC: Postgres timestamptz takes no other offset, and callers compute local legal times.
     internal static ScheduledDeadline Create(string key, string kind, DateTimeOffset dueAt, object? payload, DateTimeOffset now) => new()
     {
         Key = key,
         Kind = kind,
-        DueAt = dueAt,
+        DueAt = dueAt.ToUniversalTime(),
         Payload = payload is null ? null : JsonSerializer.Serialize(payload, PayloadJson),
         CreatedAt = now,
-        NextAttemptAt = dueAt,
+        NextAttemptAt = dueAt.ToUniversalTime(),
     };
 
     public T ReadPayload<T>() =>
