@@ -30,6 +30,9 @@ public sealed class Validation
         return this;
     }
 
+    /// <summary>Throws INVALID_ARGUMENT for one field, e.g. after a check that needed the stored record.</summary>
+    public static void Reject(string field, string description) => new Validation().Add(field, description).ThrowIfInvalid();
+
     public void ThrowIfInvalid()
     {
         if (!IsValid) throw new RequestValidationException(_violations);

@@ -23,4 +23,32 @@ public static class ProtoMapping
         }
         return new DateOnly(date.Year, date.Month, date.Day);
     }
+
+    /// <summary>
+    /// The effective date of a recorded act: <paramref name="date"/> when given, else today; never in the
+    /// future (a violation of <paramref name="field"/>).
+    /// </summary>
+    public static DateOnly ToActDate(this Date? date, string field, DateOnly today, Validation validation)
+    {
+        var value = date.ToDateOrDefault(field, today, validation);
+        if (value > today) validation.Add(field, $"must not be in the future (today is {today:yyyy-MM-dd})");
+        return value;
+    }
+
+    /// <summary>An id this suite issued (a UUID); anything else is a violation of <paramref name="field"/>.</summary>
+    public static Guid ToId(this string? value, string field, Validation validation)
+    {
+        if (Guid.TryParse(value, out var id)) return id;
+        validation.Add(field, string.IsNullOrWhiteSpace(value) ? "is required" : "must be an id as returned by this service");
+        return Guid.Empty;
+    }
+
+    /// <summary>As <see cref="ToId"/>, throwing INVALID_ARGUMENT at once.</summary>
+    public static Guid ParseId(string? value, string field)
+    {
+        var validation = new Validation();
+        var id = value.ToId(field, validation);
+        validation.ThrowIfInvalid();
+        return id;
+    }
 }
