@@ -1,5 +1,6 @@
 using Rrm.Petition.Data;
 using Rrm.Petition.Grpc;
+using Rrm.Petition.Messaging;
 using Rrm.ServiceDefaults;
 using Rrm.ServiceDefaults.Messaging;
 
@@ -15,11 +16,14 @@ public static class PetitionModule
         builder.AddServiceDefaults(ServiceName);
         builder.AddServiceDatabase<PetitionDbContext>(PetitionDbContext.SchemaName);
         builder.AddServiceMessaging(ServiceName);
+        builder.Services.AddDeadlineHandler<IlcReviewReminderHandler>();
+        builder.Services.AddDeadlineHandler<IlcReviewOverdueHandler>();
         return builder;
     }
 
     public static WebApplication MapPetition(this WebApplication app)
     {
+        app.MapGrpcService<FacilityGrpcService>();
         app.MapGrpcService<PetitionGrpcService>();
         return app;
     }

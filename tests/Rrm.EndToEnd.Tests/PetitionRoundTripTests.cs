@@ -33,15 +33,23 @@ public sealed class PetitionRoundTripTests
         _ = notification.Server;
         await notification.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
 
-        var submitted = (await new PetitionService.PetitionServiceClient(petition.CreateChannel()).SubmitPetitionAsync(
-            new SubmitPetitionRequest
-            {
-                FacilityName = "Impro Industries Mexico, S. de R.L. de C.V.",
-                Petitioner = new Petitioner { Organization = "LSOM" },
-                Narrative = "Dismissal of a worker for union activity.",
-                Language = PetitionLanguage.Es,
-                ReceivedDate = new Date { Year = 2024, Month = 6, Day = 24 },
-            }, Tokens.For(Roles.IlcAnalyst))).Petition;
+        var channel = petition.CreateChannel();
+        var analyst = Tokens.For(Roles.IlcAnalyst);
+        var facility = (await new FacilityService.FacilityServiceClient(channel).RegisterFacilityAsync(new RegisterFacilityRequest
+        {
+            LegalName = "Impro Industries Mexico, S. de R.L. de C.V.", StreetAddress = "Carretera 57 km 1250", City = "Villa de Reyes",
+            State = "SLP", Sector = Sector.Manufacturing,
+        }, analyst)).Facility;
+        var request = new SubmitPetitionRequest
+        {
+            FacilityId = facility.FacilityId,
+            Petitioner = new Petitioner { Organization = "LSOM" },
+            Narrative = "Dismissal of a worker for union activity.",
+            Language = PetitionLanguage.Es,
+            ReceivedDate = new Date { Year = 2024, Month = 6, Day = 24 },
+        };
+        request.AllegationCategories.Add(AllegationCategory.Retaliation);
+        var submitted = (await new PetitionService.PetitionServiceClient(channel).SubmitPetitionAsync(request, analyst)).Petition;
 
         var summary = await Eventually.GetAsync(
             () => database.ScalarAsync<string?>(

@@ -9,9 +9,10 @@ public sealed class AuthTests(PetitionFixture fixture) : IClassFixture<PetitionF
 {
     private async Task<RpcException> SubmitWith(Metadata? headers)
     {
+        var facility = await fixture.RegisterAsync();
         var before = await fixture.CountAsync("petitions");
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            fixture.Client().SubmitPetitionAsync(SubmitPetitionTests.ImproPetition(), headers).ResponseAsync);
+            fixture.Petitions().SubmitPetitionAsync(Samples.ImproPetition(facility.FacilityId), headers).ResponseAsync);
         Assert.Equal(before, await fixture.CountAsync("petitions"));
         return error;
     }
@@ -43,9 +44,24 @@ public sealed class AuthTests(PetitionFixture fixture) : IClassFixture<PetitionF
         Assert.Equal(StatusCode.Unauthenticated, (await SubmitWith(Tokens.Bearer("not.a.jwt"))).StatusCode);
 
     [Fact]
-    public async Task The_right_role_is_let_in()
+    public async Task Customs_may_not_read_petitions() =>
+        Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.Petitions().ListPetitionsAsync(new ListPetitionsRequest(), Tokens.For(Roles.CustomsSystem)).ResponseAsync)).StatusCode);
+
+    [Theory]
+    [InlineData(Roles.UstrOfficer)]
+    [InlineData(Roles.Auditor)]
+    [InlineData(Roles.NotificationAdmin)]
+    public async Task The_petitioner_is_hidden_from_everyone_but_ILC_analysts_in_every_read(string role)
     {
-        var response = await fixture.Client().SubmitPetitionAsync(SubmitPetitionTests.ImproPetition(), Tokens.For(Roles.IlcAnalyst));
-        Assert.False(string.IsNullOrEmpty(response.Petition.PetitionId));
+        var submitted = await fixture.SubmitAsync();
+        var headers = Tokens.For(role);
+
+        var got = (await fixture.Petitions().GetPetitionAsync(new GetPetitionRequest { PetitionId = submitted.PetitionId }, headers)).Petition;
+        var listed = (await fixture.Petitions().ListPetitionsAsync(new ListPetitionsRequest { FacilityId = submitted.Facility.FacilityId }, headers)).Petitions;
+
+        Assert.Null(got.Petitioner);
+        Assert.All(listed, p => Assert.Null(p.Petitioner));
+        Assert.Equal(submitted.Narrative, got.Narrative);
     }
 }

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Rrm.Petition.Data;
+using Rrm.ServiceDefaults.Data;
 using Rrm.Testing;
 
 namespace Rrm.Petition.Tests;
@@ -59,7 +62,9 @@ public sealed class CommandLineTests
         }, "migrate");
 
         Assert.True(exitCode == 0, error);
-        Assert.Equal(2, await database.ScalarAsync<long>("SELECT count(*) FROM petition.__ef_migrations_history"));
+        await using var db = new PetitionDbContext(DatabaseSetup.OptionsFor<PetitionDbContext>(database.ConnectionString, PetitionDbContext.SchemaName));
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(db.Database.GetMigrations().Count(), await database.ScalarAsync<long>("SELECT count(*) FROM petition.__ef_migrations_history"));
     }
 
     [Fact]

@@ -4,9 +4,9 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Rrm.Contracts.Events;
 using Rrm.Grpc.Petition.V1;
 using Rrm.Petition.Data;
+using Rrm.Petition.Messaging;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Hosting;
@@ -19,48 +19,28 @@ namespace Rrm.Petition.Grpc;
 internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clock, ILogger<PetitionGrpcService> logger)
     : PetitionService.PetitionServiceBase
 {
+    private const string Readers = $"{Roles.IlcAnalyst},{Roles.UstrOfficer},{Roles.Auditor},{Roles.NotificationAdmin}";
+
     [Authorize(Roles = Roles.IlcAnalyst)]
     public override async Task<SubmitPetitionResponse> SubmitPetition(SubmitPetitionRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var today = LegalCalendar.Today(clock);
-        var v = new Validation()
-            .OptionalText("request_id", request.RequestId, Domain.Petition.MaxRequestIdLength)
-            .RequiredText("facility_name", request.FacilityName, Domain.Petition.MaxFacilityNameLength)
-            .OptionalText("petitioner.organization", request.Petitioner?.Organization, Domain.Petition.MaxOrganizationLength)
-            .OptionalText("petitioner.contact_email", request.Petitioner?.ContactEmail, Domain.Petition.MaxEmailLength)
-            .RequiredText("narrative", request.Narrative, Domain.Petition.MaxNarrativeLength);
-        var email = request.Petitioner?.ContactEmail.Trim();
-        if (!string.IsNullOrEmpty(email) && !IsPlausibleEmail(email))
-            v.Add("petitioner.contact_email", "is not an e-mail address");
-        var language = request.Language switch
-        {
-            PetitionLanguage.En => Domain.PetitionLanguage.English,
-            PetitionLanguage.Es => Domain.PetitionLanguage.Spanish,
-            _ => (Domain.PetitionLanguage?)null,
-        };
-        if (language is null) v.Add("language", "must be PETITION_LANGUAGE_EN or PETITION_LANGUAGE_ES");
-        var received = request.ReceivedDate.ToDateOrDefault("received_date", today, v);
-        if (received > today) v.Add("received_date", $"must not be in the future (today is {today:yyyy-MM-dd})");
-        v.ThrowIfInvalid();
+        var (petitioner, categories, evidence, language, received, facilityId) = PetitionInput.Validate(request, today);
 
         var requestId = string.IsNullOrWhiteSpace(request.RequestId) ? null : request.RequestId.Trim();
         var requestHash = requestId is null ? null : Convert.ToHexString(SHA256.HashData(request.ToByteArray()));
         if (requestId is not null && await FindRetryAsync(requestId, requestHash!, ct) is { } earlier)
-            return new SubmitPetitionResponse { Petition = ToProto(earlier, context) };
+            return new SubmitPetitionResponse { Petition = earlier.ToProto(context.GetHttpContext().User) };
 
-        var petition = Domain.Petition.Receive(request.FacilityName.Trim(), request.Petitioner?.Organization.Trim() ?? "",
-            string.IsNullOrEmpty(email) ? null : email, request.Narrative.Trim(), language!.Value, received,
-            clock.GetUtcNow(), requestId, requestHash);
+        var facility = await db.Facilities.AsNoTracking().SingleOrDefaultAsync(f => f.Id == facilityId, ct)
+            ?? throw new RequestValidationException([new FieldViolation("facility_id", $"no facility {request.FacilityId} is registered (FacilityService.RegisterFacility)")]);
+        var now = clock.GetUtcNow();
+        var petition = Domain.Petition.Receive(facility, petitioner, categories, request.Narrative.Trim(),
+            request.MexicanLawsCited.Select(l => l.Trim()), evidence, language, received, now, requestId, requestHash);
         db.Petitions.Add(petition);
-        db.AddEvent(new PetitionReceived
-        {
-            PetitionId = petition.Id,
-            FacilityName = petition.FacilityName,
-            Language = petition.Language == Domain.PetitionLanguage.Spanish ? "es" : "en",
-            ReceivedDate = petition.ReceivedDate,
-            ReviewDueDate = petition.ReviewDueDate,
-        });
+        await IlcReviewDeadlines.ScheduleAsync(db, petition, now, ct);
+        db.AddEvent(PetitionEvents.Received(petition));
         try
         {
             await db.SaveChangesAsync(ct);
@@ -71,21 +51,120 @@ internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clo
             db.ChangeTracker.Clear();
             var winner = await FindRetryAsync(requestId, requestHash!, ct)
                 ?? throw new ConcurrencyConflictException("A concurrent request with the same request_id is in progress.");
-            return new SubmitPetitionResponse { Petition = ToProto(winner, context) };
+            return new SubmitPetitionResponse { Petition = winner.ToProto(context.GetHttpContext().User) };
         }
-        logger.LogInformation("Petition {PetitionId} received {ReceivedDate}; ILC review due {ReviewDueDate}",
-            petition.Id, petition.ReceivedDate, petition.ReviewDueDate);
-        return new SubmitPetitionResponse { Petition = ToProto(petition, context) };
+        logger.LogInformation("Petition {PetitionId} about facility {FacilityId} received {ReceivedDate}; ILC review due {ReviewDueDate}",
+            petition.Id, petition.FacilityId, petition.ReceivedDate, petition.ReviewDueDate);
+        return new SubmitPetitionResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
     }
 
-    [Authorize(Roles = $"{Roles.IlcAnalyst},{Roles.UstrOfficer},{Roles.Auditor},{Roles.NotificationAdmin}")]
+    [Authorize(Roles = Readers)]
     public override async Task<GetPetitionResponse> GetPetition(GetPetitionRequest request, ServerCallContext context)
     {
-        if (!Guid.TryParse(request.PetitionId, out var id))
-            new Validation().Add("petition_id", "must be a petition id as returned by SubmitPetition").ThrowIfInvalid();
-        var petition = await db.Petitions.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, context.CancellationToken)
-            ?? throw new NotFoundException($"No petition has id {request.PetitionId}.");
-        return new GetPetitionResponse { Petition = ToProto(petition, context) };
+        var petition = await LoadAsync(request.PetitionId, tracked: false, context.CancellationToken);
+        return new GetPetitionResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
+    }
+
+    [Authorize(Roles = Readers)]
+    public override async Task<ListPetitionsResponse> ListPetitions(ListPetitionsRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var today = LegalCalendar.Today(clock);
+        Domain.PetitionStatus? status = null;
+        if (request.Status != Rrm.Grpc.Petition.V1.PetitionStatus.Unspecified && (status = request.Status.ToDomain()) is null)
+            v.Add("status", "is not a petition status");
+        Guid? facilityId = string.IsNullOrWhiteSpace(request.FacilityId) ? null : request.FacilityId.ToId("facility_id", v);
+        Domain.MexicanState? state = null;
+        if (!string.IsNullOrWhiteSpace(request.State) && !Domain.MexicanStates.TryParse(request.State, out state))
+            v.Add("state", $"'{request.State}' is not a Mexican state: use {Domain.MexicanStates.Describe()}");
+        DateOnly? from = request.ReceivedFrom is null ? null : request.ReceivedFrom.ToDateOrDefault("received_from", today, v);
+        DateOnly? to = request.ReceivedTo is null ? null : request.ReceivedTo.ToDateOrDefault("received_to", today, v);
+        if (from > to) v.Add("received_to", "must not be before received_from");
+        var size = request.Page.PageSize(v);
+        var after = request.Page.DecodeToken(2, v);
+        DateOnly afterDate = default;
+        Guid afterId = default;
+        if (after is not null && !(DateOnly.TryParse(after[0], out afterDate) && Guid.TryParse(after[1], out afterId)))
+            v.Add("page.page_token", "is not a token returned by this list");
+        v.ThrowIfInvalid();
+
+        var query = db.Petitions.AsNoTracking();
+        if (status is not null) query = query.Where(p => p.Status == status);
+        if (facilityId is not null) query = query.Where(p => p.FacilityId == facilityId);
+        if (state is not null) query = query.Where(p => p.FacilityStateCode == state.Code);
+        if (from is not null) query = query.Where(p => p.ReceivedDate >= from);
+        if (to is not null) query = query.Where(p => p.ReceivedDate <= to);
+        if (after is not null)
+            query = query.Where(p => p.ReceivedDate < afterDate || (p.ReceivedDate == afterDate && p.Id.CompareTo(afterId) < 0));
+        var page = await query.OrderByDescending(p => p.ReceivedDate).ThenByDescending(p => p.Id).Take(size + 1).ToListAsync(context.CancellationToken);
+        var response = new ListPetitionsResponse { Page = new() };
+        var user = context.GetHttpContext().User;
+        response.Petitions.AddRange(page.Take(size).Select(p => p.ToProto(user)));
+        if (page.Count > size) response.Page.NextPageToken = Paging.EncodeToken(page[size - 1].ReceivedDate.ToString("yyyy-MM-dd"), page[size - 1].Id.ToString());
+        return response;
+    }
+
+    [Authorize(Roles = Roles.IlcAnalyst)]
+    public override async Task<RecordDeterminationResponse> RecordDetermination(RecordDeterminationRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var today = LegalCalendar.Today(clock);
+        var v = new Validation().RequiredText("rationale", request.Rationale, Domain.Petition.MaxRationaleLength);
+        request.PetitionId.ToId("petition_id", v);
+        var sufficient = request.Outcome switch
+        {
+            DeterminationOutcome.Sufficient => true,
+            DeterminationOutcome.Insufficient => (bool?)false,
+            _ => null,
+        };
+        if (sufficient is null) v.Add("outcome", "must be DETERMINATION_OUTCOME_SUFFICIENT or DETERMINATION_OUTCOME_INSUFFICIENT");
+        var date = request.DeterminationDate.ToActDate("determination_date", today, v);
+        v.ThrowIfInvalid();
+
+        var petition = await LoadAsync(request.PetitionId, tracked: true, ct);
+        if (date < petition.ReceivedDate)
+            Validation.Reject("determination_date", $"must not be before the petition was received ({petition.ReceivedDate:yyyy-MM-dd})");
+        if (!petition.Determine(sufficient!.Value, date, request.Rationale.Trim()))
+            return new RecordDeterminationResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
+
+        var facility = await db.Facilities.AsNoTracking().SingleAsync(f => f.Id == petition.FacilityId, ct);
+        var now = clock.GetUtcNow();
+        await IlcReviewDeadlines.ClearAsync(db, petition.Id, now, ct);
+        db.AddEvent(PetitionEvents.Determined(petition, facility));
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Petition {PetitionId} determined {Status} on {DeterminationDate} ({Timeliness})",
+            petition.Id, petition.Status, date, petition.DeterminationTimely == true ? "timely" : "late");
+        return new RecordDeterminationResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
+    }
+
+    [Authorize(Roles = Roles.IlcAnalyst)]
+    public override async Task<WithdrawPetitionResponse> WithdrawPetition(WithdrawPetitionRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var today = LegalCalendar.Today(clock);
+        var v = new Validation().OptionalText("reason", request.Reason, Domain.Petition.MaxWithdrawalReasonLength);
+        request.PetitionId.ToId("petition_id", v);
+        var date = request.WithdrawalDate.ToActDate("withdrawal_date", today, v);
+        v.ThrowIfInvalid();
+
+        var petition = await LoadAsync(request.PetitionId, tracked: true, ct);
+        if (date < petition.ReceivedDate)
+            Validation.Reject("withdrawal_date", $"must not be before the petition was received ({petition.ReceivedDate:yyyy-MM-dd})");
+        if (!petition.Withdraw(date, request.Reason.Trim()))
+            return new WithdrawPetitionResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
+        await IlcReviewDeadlines.ClearAsync(db, petition.Id, clock.GetUtcNow(), ct);
+        db.AddEvent(PetitionEvents.Withdrawn(petition));
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Petition {PetitionId} withdrawn on {WithdrawalDate}", petition.Id, date);
+        return new WithdrawPetitionResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
+    }
+
+    private async Task<Domain.Petition> LoadAsync(string petitionId, bool tracked, CancellationToken ct)
+    {
+        var id = ProtoMapping.ParseId(petitionId, "petition_id");
+        var query = tracked ? db.Petitions : db.Petitions.AsNoTracking();
+        return await query.SingleOrDefaultAsync(p => p.Id == id, ct)
+            ?? throw new NotFoundException($"No petition has id {petitionId}.");
     }
 
     private async Task<Domain.Petition?> FindRetryAsync(string requestId, string requestHash, CancellationToken ct)
@@ -94,29 +173,5 @@ internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clo
         if (earlier is not null && earlier.RequestHash != requestHash)
             throw new AlreadyExistsException($"request_id '{requestId}' was already used for a different petition ({earlier.Id}).");
         return earlier;
-    }
-
-    private static bool IsPlausibleEmail(string email)
-    {
-        var at = email.IndexOf('@');
-        return at > 0 && at == email.LastIndexOf('@') && email.IndexOf('.', at) > at + 1 && !email.EndsWith('.') && !email.Any(char.IsWhiteSpace);
-    }
-
-    private static Rrm.Grpc.Petition.V1.Petition ToProto(Domain.Petition p, ServerCallContext context)
-    {
-        var proto = new Rrm.Grpc.Petition.V1.Petition
-        {
-            PetitionId = p.Id.ToString(),
-            FacilityName = p.FacilityName,
-            Narrative = p.Narrative,
-            Language = p.Language == Domain.PetitionLanguage.Spanish ? PetitionLanguage.Es : PetitionLanguage.En,
-            ReceivedDate = p.ReceivedDate.ToProto(),
-            ReviewDueDate = p.ReviewDueDate.ToProto(),
-            Status = PetitionStatus.UnderReview,
-        };
-        // Petitioner identity is confidential: only the ILC's analysts see it.
-        if (context.GetHttpContext().User.IsInRole(Roles.IlcAnalyst))
-            proto.Petitioner = new Petitioner { Organization = p.PetitionerOrganization, ContactEmail = p.PetitionerEmail ?? "" };
-        return proto;
     }
 }

@@ -9,6 +9,10 @@ public static class EventCatalog
     private static readonly Dictionary<string, Type> ByName = new(StringComparer.Ordinal)
     {
         [nameof(PetitionReceived)] = typeof(PetitionReceived),
+        [nameof(PetitionDetermined)] = typeof(PetitionDetermined),
+        [nameof(PetitionWithdrawn)] = typeof(PetitionWithdrawn),
+        [nameof(IlcReviewDeadlineApproaching)] = typeof(IlcReviewDeadlineApproaching),
+        [nameof(IlcReviewOverdue)] = typeof(IlcReviewOverdue),
     };
 
     private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);

@@ -1,0 +1,142 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Rrm.Grpc.Petition.V1;
+using Rrm.Petition.Data;
+using Rrm.ServiceDefaults.Errors;
+using Rrm.ServiceDefaults.Grpc;
+using Rrm.ServiceDefaults.Security;
+using Domain = Rrm.Petition.Domain;
+
+namespace Rrm.Petition.Grpc;
+
+[Authorize]
+internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clock, ILogger<FacilityGrpcService> logger)
+    : FacilityService.FacilityServiceBase
+{
+    [Authorize(Roles = $"{Roles.IlcAnalyst},{Roles.UstrOfficer}")]
+    public override async Task<RegisterFacilityResponse> RegisterFacility(RegisterFacilityRequest request, ServerCallContext context)
+    {
+        var v = new Validation()
+            .RequiredText("legal_name", request.LegalName, Domain.Facility.MaxNameLength)
+            .OptionalText("common_name", request.CommonName, Domain.Facility.MaxNameLength)
+            .RequiredText("street_address", request.StreetAddress, Domain.Facility.MaxAddressLength)
+            .RequiredText("city", request.City, Domain.Facility.MaxCityLength)
+            .OptionalText("subsector_description", request.SubsectorDescription, Domain.Facility.MaxNameLength)
+            .OptionalText("owner", request.Owner, Domain.Facility.MaxNameLength);
+        Domain.MexicanState? state = null;
+        if (!string.IsNullOrWhiteSpace(request.State) && !Domain.MexicanStates.TryParse(request.State, out state))
+            v.Add("state", $"'{request.State}' is not a Mexican state: use {Domain.MexicanStates.Describe()}");
+        else if (string.IsNullOrWhiteSpace(request.State)) v.Add("state", "is required");
+        var sector = request.Sector.ToDomain();
+        if (sector is null) v.Add("sector", "must be SECTOR_MANUFACTURING, SECTOR_SERVICES or SECTOR_MINING");
+        var subsector = request.Subsector.ToDomain();
+        if (subsector is null) v.Add("subsector", "is not a known subsector");
+        if (request.ApproximateWorkers is < 0 or > Domain.Facility.MaxWorkers)
+            v.Add("approximate_workers", $"must be from 0 (unknown) to {Domain.Facility.MaxWorkers}");
+        if (request.Mids.Count > Domain.Facility.MaxMids) v.Add("mids", $"at most {Domain.Facility.MaxMids}");
+        var mids = request.Mids.Select(m => m.Trim().ToUpperInvariant()).ToList();
+        for (var i = 0; i < mids.Count; i++)
+            if (!Domain.Mid.IsWellFormed(mids[i])) v.Add($"mids[{i}]", $"'{request.Mids[i]}' is not an MID (a two-letter country code and up to 13 letters and digits)");
+        if (v.IsValid)
+        {
+            try { Domain.Mid.Derive(request.LegalName, request.StreetAddress, request.City); }
+            catch (ArgumentException e) { v.Add(e.ParamName == "city" ? "city" : "legal_name", "no MID can be derived from it: " + e.Message); }
+        }
+        v.ThrowIfInvalid();
+
+        var facility = Domain.Facility.Register(request.LegalName.Trim(), request.CommonName.Trim(), request.StreetAddress.Trim(),
+            request.City.Trim(), state!, sector!.Value, subsector!.Value, request.SubsectorDescription.Trim(), request.Owner.Trim(),
+            request.ApproximateWorkers, mids, clock.GetUtcNow());
+        await ThrowIfDuplicateAsync(facility.DuplicateKey, context.CancellationToken);
+        db.Facilities.Add(facility);
+        try
+        {
+            await db.SaveChangesAsync(context.CancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            db.ChangeTracker.Clear();
+            await ThrowIfDuplicateAsync(facility.DuplicateKey, context.CancellationToken);
+            throw;
+        }
+        logger.LogInformation("Facility {FacilityId} registered with MIDs {Mids}", facility.Id, facility.Mids);
+        return new RegisterFacilityResponse { Facility = facility.ToProto() };
+    }
+
+    private async Task ThrowIfDuplicateAsync(string duplicateKey, CancellationToken ct)
+    {
+        var existing = await db.Facilities.AsNoTracking().Where(f => f.DuplicateKey == duplicateKey).Select(f => (Guid?)f.Id).SingleOrDefaultAsync(ct);
+        if (existing is not null)
+            throw new AlreadyExistsException($"A facility with this legal name and address is already registered: facility_id {existing}.");
+    }
+
+    public override async Task<GetFacilityResponse> GetFacility(GetFacilityRequest request, ServerCallContext context)
+    {
+        var id = ProtoMapping.ParseId(request.FacilityId, "facility_id");
+        var facility = await db.Facilities.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, context.CancellationToken)
+            ?? throw new NotFoundException($"No facility has id {request.FacilityId}.");
+        return new GetFacilityResponse { Facility = facility.ToProto() };
+    }
+
+    public override async Task<SearchFacilitiesResponse> SearchFacilities(SearchFacilitiesRequest request, ServerCallContext context)
+    {
+        var v = new Validation().OptionalText("name_contains", request.NameContains, Domain.Facility.MaxNameLength).OptionalText("mid", request.Mid, Domain.Mid.MaxLength);
+        Domain.MexicanState? state = null;
+        if (!string.IsNullOrWhiteSpace(request.State) && !Domain.MexicanStates.TryParse(request.State, out state))
+            v.Add("state", $"'{request.State}' is not a Mexican state: use {Domain.MexicanStates.Describe()}");
+        var sector = request.Sector == Rrm.Grpc.Petition.V1.Sector.Unspecified ? null : request.Sector.ToDomain();
+        if (request.Sector != Rrm.Grpc.Petition.V1.Sector.Unspecified && sector is null) v.Add("sector", "is not a known sector");
+        var size = request.Page.PageSize(v);
+        var after = request.Page.DecodeToken(2, v);
+        Guid afterId = default;
+        if (after is not null && !Guid.TryParse(after[1], out afterId)) v.Add("page.page_token", "is not a token returned by this list");
+        v.ThrowIfInvalid();
+
+        var query = db.Facilities.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(request.NameContains))
+        {
+            var fragment = Domain.TextFolding.Fold(request.NameContains);
+            query = query.Where(f => f.SearchName.Contains(fragment));
+        }
+        if (state is not null) query = query.Where(f => f.StateCode == state.Code);
+        if (sector is not null) query = query.Where(f => f.Sector == sector);
+        if (!string.IsNullOrWhiteSpace(request.Mid))
+        {
+            var mid = request.Mid.Trim().ToUpperInvariant();
+            query = query.Where(f => f.Mids.Contains(mid));
+        }
+        if (after is not null)
+        {
+            var afterName = after[0];
+            query = query.Where(f => string.Compare(f.SearchName, afterName) > 0 || (f.SearchName == afterName && f.Id.CompareTo(afterId) > 0));
+        }
+        var page = await query.OrderBy(f => f.SearchName).ThenBy(f => f.Id).Take(size + 1).ToListAsync(context.CancellationToken);
+        var response = new SearchFacilitiesResponse { Page = new() };
+        response.Facilities.AddRange(page.Take(size).Select(f => f.ToProto()));
+        if (page.Count > size) response.Page.NextPageToken = Paging.EncodeToken(page[size - 1].SearchName, page[size - 1].Id.ToString());
+        return response;
+    }
+
+    public override Task<DeriveMidResponse> DeriveMid(DeriveMidRequest request, ServerCallContext context)
+    {
+        new Validation()
+            .RequiredText("manufacturer_name", request.ManufacturerName, Domain.Facility.MaxNameLength)
+            .OptionalText("street_address", request.StreetAddress, Domain.Facility.MaxAddressLength)
+            .RequiredText("city", request.City, Domain.Facility.MaxCityLength)
+            .OptionalText("country_code", request.CountryCode, 2)
+            .OptionalText("canadian_province", request.CanadianProvince, 50)
+            .ThrowIfInvalid();
+        try
+        {
+            var country = string.IsNullOrWhiteSpace(request.CountryCode) ? "MX" : request.CountryCode.Trim();
+            var province = string.IsNullOrWhiteSpace(request.CanadianProvince) ? null : request.CanadianProvince;
+            return Task.FromResult(new DeriveMidResponse { Mid = Domain.Mid.Derive(request.ManufacturerName, request.StreetAddress, request.City, country, province) });
+        }
+        catch (ArgumentException e)
+        {
+            throw new RequestValidationException([new FieldViolation(e.ParamName ?? "manufacturer_name", e.Message)]);
+        }
+    }
+}

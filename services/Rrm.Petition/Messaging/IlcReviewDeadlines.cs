@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Rrm.Contracts.Events;
+using Rrm.Petition.Data;
+using Rrm.Petition.Domain;
+using Rrm.ServiceDefaults.Data;
+using Rrm.ServiceDefaults.Deadlines;
+
+namespace Rrm.Petition.Messaging;
+
+/// <summary>Starts and clears the ILC review's deadline rows (reminders and the overdue alert).</summary>
+internal static class IlcReviewDeadlines
+{
+    public static async Task ScheduleAsync(PetitionDbContext db, Domain.Petition p, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var days in IlcReviewClock.ReminderDaysBefore)
+        {
+            var at = IlcReviewClock.ReminderAt(p.ReviewDueDate, days);
+            // A backfilled petition gets no reminders for moments already past; the overdue alert still applies.
+            if (at > now) await db.ScheduleDeadlineAsync(IlcReviewClock.ReminderKey(p.Id, days), IlcReviewClock.ReminderKind, at, new ReminderPayload(p.Id, days), ct);
+        }
+        await db.ScheduleDeadlineAsync(IlcReviewClock.OverdueKey(p.Id), IlcReviewClock.OverdueKind,
+            IlcReviewClock.OverdueAt(p.ReviewDueDate), new OverduePayload(p.Id), ct);
+    }
+
+    public static async Task ClearAsync(PetitionDbContext db, Guid petitionId, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var days in IlcReviewClock.ReminderDaysBefore)
+            await db.CancelDeadlineAsync(IlcReviewClock.ReminderKey(petitionId, days), now, ct);
+        await db.CancelDeadlineAsync(IlcReviewClock.OverdueKey(petitionId), now, ct);
+    }
+
+    internal sealed record ReminderPayload(Guid PetitionId, int DaysBefore);
+    internal sealed record OverduePayload(Guid PetitionId);
+}
+
+/// <summary>Reminds the case officers that a review is due soon, if it is still open.</summary>
+internal sealed class IlcReviewReminderHandler : IDeadlineHandler
+{
+    public string Kind => IlcReviewClock.ReminderKind;
+
+    public async Task HandleAsync(ScheduledDeadline deadline, RrmDbContext db, CancellationToken cancellationToken)
+    {
+        var payload = deadline.ReadPayload<IlcReviewDeadlines.ReminderPayload>();
+        var petition = await ((PetitionDbContext)db).Petitions.SingleAsync(p => p.Id == payload.PetitionId, cancellationToken);
+        if (petition.Status != PetitionStatus.UnderReview) return;
+        db.AddEvent(new IlcReviewDeadlineApproaching
+        {
+            PetitionId = petition.Id,
+            FacilityName = petition.FacilityLegalName,
+            DueDate = petition.ReviewDueDate,
+            DaysLeft = payload.DaysBefore,
+        });
+    }
+}
+
+/// <summary>
+/// Raises the overdue alert only if no determination is recorded when the clock passes the due date
+/// (a determination recorded late but dated in time has cleared this row already).
+/// </summary>
+internal sealed class IlcReviewOverdueHandler(ILogger<IlcReviewOverdueHandler> logger) : IDeadlineHandler
+{
+    public string Kind => IlcReviewClock.OverdueKind;
+
+    public async Task HandleAsync(ScheduledDeadline deadline, RrmDbContext db, CancellationToken cancellationToken)
+    {
+        var payload = deadline.ReadPayload<IlcReviewDeadlines.OverduePayload>();
+        var petition = await ((PetitionDbContext)db).Petitions.SingleAsync(p => p.Id == payload.PetitionId, cancellationToken);
+        if (petition.Status != PetitionStatus.UnderReview) return;
+        db.AddEvent(new IlcReviewOverdue { PetitionId = petition.Id, FacilityName = petition.FacilityLegalName, DueDate = petition.ReviewDueDate });
+        logger.LogWarning("ILC review of petition {PetitionId} is overdue (due {DueDate})", petition.Id, petition.ReviewDueDate);
+    }
+}
