@@ -26,10 +26,9 @@ public sealed class DeadlineTests(InfrastructureFixture infra) : IClassFixture<I
         var prefix = $"due-{Guid.NewGuid():N}-";
         for (var i = 0; i < 40; i++) await ScheduleAsync(prefix + i, Now.AddDays(-1).AddMinutes(i));
         var clock = new ManualClock(Now);
-        using var a = infra.Host(clock: clock);
-        using var b = infra.Host(clock: clock);
-
-        await Task.WhenAll(a.StartAsync(), b.StartAsync());
+        var starting = new[] { infra.StartAsync(clock: clock), infra.StartAsync(clock: clock) };
+        await using var a = await starting[0];
+        await using var b = await starting[1];
         // Both also fire by hand, concurrently, to make them contend for the same rows.
         await Task.WhenAll(
             a.Services.GetRequiredService<DeadlineScheduler<TestDbContext>>().FireDueAsync(CancellationToken.None),
@@ -40,7 +39,6 @@ public sealed class DeadlineTests(InfrastructureFixture infra) : IClassFixture<I
         Assert.Equal(40, await MarksAsync(prefix));
         Assert.Equal(40, await infra.Database.ScalarAsync<long>(
             $"SELECT count(DISTINCT deadline_key) FROM machinery.fired_marks WHERE deadline_key LIKE '{prefix}%'"));
-        await Task.WhenAll(a.StopAsync(), b.StopAsync());
     }
 
     [Fact]
@@ -49,8 +47,7 @@ public sealed class DeadlineTests(InfrastructureFixture infra) : IClassFixture<I
         var key = $"future-{Guid.NewGuid():N}";
         await ScheduleAsync(key, Now.AddDays(10));
         var clock = new ManualClock(Now);
-        using var host = infra.Host(clock: clock);
-        await host.StartAsync();
+        await using var host = await infra.StartAsync(clock: clock);
         var scheduler = host.Services.GetRequiredService<DeadlineScheduler<TestDbContext>>();
 
         await scheduler.FireDueAsync(CancellationToken.None);
@@ -58,7 +55,6 @@ public sealed class DeadlineTests(InfrastructureFixture infra) : IClassFixture<I
 
         clock.Advance(TimeSpan.FromDays(10));
         Assert.Equal(1, await Eventually.GetAsync(() => MarksAsync(key), n => n >= 1, what: "the deadline to fire"));
-        await host.StopAsync();
     }
 
     [Fact]
@@ -71,13 +67,11 @@ public sealed class DeadlineTests(InfrastructureFixture infra) : IClassFixture<I
             await db.CancelDeadlineAsync(key, Now, CancellationToken.None);
             await db.SaveChangesAsync();
         }
-        using var host = infra.Host(clock: new ManualClock(Now));
-        await host.StartAsync();
+        await using var host = await infra.StartAsync(clock: new ManualClock(Now));
 
         await host.Services.GetRequiredService<DeadlineScheduler<TestDbContext>>().FireDueAsync(CancellationToken.None);
 
         Assert.Equal(0, await Eventually.StaysAsync(() => MarksAsync(key), n => n == 0, TimeSpan.FromMilliseconds(500)));
-        await host.StopAsync();
     }
 
     [Fact]
@@ -89,8 +83,7 @@ public sealed class DeadlineTests(InfrastructureFixture infra) : IClassFixture<I
             await db.ScheduleDeadlineAsync(key, "no-such-kind", Now.AddDays(-1), null, CancellationToken.None);
             await db.SaveChangesAsync();
         }
-        using var host = infra.Host(clock: new ManualClock(Now));
-        await host.StartAsync();
+        await using var host = await infra.StartAsync(clock: new ManualClock(Now));
 
         var row = await Eventually.GetAsync(async () =>
         {
@@ -102,6 +95,5 @@ public sealed class DeadlineTests(InfrastructureFixture infra) : IClassFixture<I
         Assert.True(row.Attempts >= 1);
         Assert.Contains("no-such-kind", row.LastError);
         Assert.True(row.NextAttemptAt > Now);
-        await host.StopAsync();
     }
 }

@@ -114,18 +114,48 @@ public sealed class InfrastructureFixture : IAsyncLifetime
         await TestDbContext.CreateSchemaAsync(Database.ConnectionString);
         // Start a consumer once so its durable queue and bindings exist before any relay publishes,
         // as they do for a deployed consumer service.
-        using var warmUp = Host(consume: true);
-        await warmUp.StartAsync();
-        await warmUp.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
-        await warmUp.StopAsync();
+        await using (await StartAsync(consume: true)) { }
     }
 
-    public IHost Host(bool consume = false, TimeProvider? clock = null) =>
-        MessagingHost.Build(Database.ConnectionString, VirtualHost.AmqpUri, consume, clock);
+    /// <summary>
+    /// Starts a host over this class's database and virtual host and waits until its bus is connected,
+    /// so a test never races the bus's start.
+    /// </summary>
+    public Task<StartedHost> StartAsync(bool consume = false, TimeProvider? clock = null) =>
+        StartedHost.StartAsync(MessagingHost.Build(Database.ConnectionString, VirtualHost.AmqpUri, consume, clock), waitForBus: true);
 
     public async Task DisposeAsync()
     {
         await VirtualHost.DisposeAsync();
         await Database.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// A started host that is always stopped when disposed, even when the test fails: a host left running
+/// would keep consuming from the shared queue and take messages meant for the next test.
+/// </summary>
+public sealed class StartedHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private StartedHost(IHost host) => _host = host;
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<StartedHost> StartAsync(IHost host, bool waitForBus)
+    {
+        var started = new StartedHost(host);
+        await host.StartAsync();
+        if (waitForBus)
+            await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        return started;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try { await _host.StopAsync(timeout.Token); }
+        finally { _host.Dispose(); }
     }
 }

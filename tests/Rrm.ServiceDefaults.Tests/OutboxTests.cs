@@ -22,8 +22,7 @@ public sealed class OutboxTests(InfrastructureFixture infra) : IClassFixture<Inf
     [Fact]
     public async Task A_committed_event_is_delivered_once()
     {
-        using var host = infra.Host(consume: true);
-        await host.StartAsync();
+        await using var host = await infra.StartAsync(consume: true);
         var marker = Marker();
 
         await CommitEventsAsync(marker);
@@ -31,14 +30,12 @@ public sealed class OutboxTests(InfrastructureFixture infra) : IClassFixture<Inf
         Assert.Equal(1, await DeliveredAsync(marker, 1));
         await Task.Delay(500);
         Assert.Equal(1, RecordingConsumer.CountFor(marker));
-        await host.StopAsync();
     }
 
     [Fact]
     public async Task A_rolled_back_transaction_publishes_nothing()
     {
-        using var host = infra.Host(consume: true);
-        await host.StartAsync();
+        await using var host = await infra.StartAsync(consume: true);
         var marker = Marker();
 
         await using (var db = TestDbContext.Open(infra.Database.ConnectionString))
@@ -55,7 +52,6 @@ public sealed class OutboxTests(InfrastructureFixture infra) : IClassFixture<Inf
         Assert.Equal(0, await Eventually.StaysAsync(() => Task.FromResult(RecordingConsumer.CountFor(marker)), n => n == 0, TimeSpan.FromSeconds(1)));
         Assert.Equal(0, await infra.Database.ScalarAsync<long>(
             $"SELECT count(*) FROM machinery.outbox_messages WHERE payload->>'facilityName' = '{marker}'"));
-        await host.StopAsync();
     }
 
     [Fact]
@@ -63,19 +59,13 @@ public sealed class OutboxTests(InfrastructureFixture infra) : IClassFixture<Inf
     {
         // The state a relay killed between commit and publish leaves behind: a committed, unpublished row.
         var marker = Marker();
-        using (var first = infra.Host())
-        {
-            await first.StartAsync();
-            await first.StopAsync();
-        }
+        await using (await infra.StartAsync()) { }
         await CommitEventsAsync(marker);
         Assert.Equal(0, RecordingConsumer.CountFor(marker));
 
-        using var restarted = infra.Host(consume: true);
-        await restarted.StartAsync();
+        await using var restarted = await infra.StartAsync(consume: true);
 
         Assert.Equal(1, await DeliveredAsync(marker, 1));
-        await restarted.StopAsync();
     }
 
     [Fact]
@@ -84,17 +74,15 @@ public sealed class OutboxTests(InfrastructureFixture infra) : IClassFixture<Inf
         const int count = 200;
         var marker = Marker();
         await CommitEventsAsync(marker, count);
-        using var consumerAndRelay = infra.Host(consume: true);
-        using var secondRelay = infra.Host();
-
-        await Task.WhenAll(consumerAndRelay.StartAsync(), secondRelay.StartAsync());
+        var starting = new[] { infra.StartAsync(consume: true), infra.StartAsync() };
+        await using var consumerAndRelay = await starting[0];
+        await using var secondRelay = await starting[1];
 
         await DeliveredAsync(marker, count);
         await Task.Delay(1000);
         var deliveries = RecordingConsumer.Deliveries.Where(d => d.Message.FacilityName == marker).ToList();
         Assert.Equal(count, deliveries.Count);
         Assert.Equal(count, deliveries.Select(d => d.MessageId).Distinct().Count());
-        await Task.WhenAll(consumerAndRelay.StopAsync(), secondRelay.StopAsync());
     }
 
     [Fact]
@@ -102,23 +90,19 @@ public sealed class OutboxTests(InfrastructureFixture infra) : IClassFixture<Inf
     {
         var marker = Marker();
         var unreachable = $"amqp://rrm:rrm@127.0.0.1:1/{infra.VirtualHost.Name}";
-        using (var cutOff = MessagingHost.Build(infra.Database.ConnectionString, unreachable))
+        await using (await StartedHost.StartAsync(MessagingHost.Build(infra.Database.ConnectionString, unreachable), waitForBus: false))
         {
-            await cutOff.StartAsync();
             await CommitEventsAsync(marker);
             var attempts = await Eventually.GetAsync(
                 () => infra.Database.ScalarAsync<int>($"SELECT attempts FROM machinery.outbox_messages WHERE payload->>'facilityName' = '{marker}'"),
                 n => n >= 1, what: "a failed publish attempt");
             Assert.True(attempts >= 1);
-            await cutOff.StopAsync();
         }
         await infra.Database.ScalarAsync<int>(
             $"UPDATE machinery.outbox_messages SET next_attempt_at = now() WHERE payload->>'facilityName' = '{marker}' RETURNING 1");
 
-        using var reconnected = infra.Host(consume: true);
-        await reconnected.StartAsync();
+        await using var reconnected = await infra.StartAsync(consume: true);
 
         Assert.Equal(1, await DeliveredAsync(marker, 1));
-        await reconnected.StopAsync();
     }
 }
