@@ -58,6 +58,9 @@ public static class ServiceDefaultsExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddDbContext<TDb>((sp, o) =>
             o.UseServiceDatabase(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Postgres, schema));
+        builder.Services.AddDatabaseNotificationChannel(DatabaseSetup.OutboxChannel(schema));
+        builder.Services.TryAddSingleton<DatabaseNotifications>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseNotifications>());
         builder.Services.AddValidatedOptions<OutboxOptions>(OutboxOptions.SectionName);
         builder.Services.AddValidatedOptions<DeadlineOptions>(DeadlineOptions.SectionName);
         builder.Services.AddSingleton<OutboxRelay<TDb>>();
@@ -77,6 +80,10 @@ public static class ServiceDefaultsExtensions
         app.MapGrpcReflectionService().AllowAnonymous();
         return app;
     }
+
+    /// <summary>Adds a channel the service's <see cref="DatabaseNotifications"/> listens on.</summary>
+    public static void AddDatabaseNotificationChannel(this IServiceCollection services, string channel) =>
+        services.Configure<DatabaseNotificationOptions>(o => o.Channels.Add(channel));
 
     public static void AddDeadlineHandler<THandler>(this IServiceCollection services) where THandler : class, IDeadlineHandler =>
         services.AddScoped<IDeadlineHandler, THandler>();

@@ -1,4 +1,5 @@
 using Rrm.Petition.Domain;
+using Rrm.ServiceDefaults.Reference;
 
 namespace Rrm.Petition.Tests;
 

@@ -1,5 +1,6 @@
 using Rrm.Petition.Domain;
 using Rrm.ServiceDefaults.Errors;
+using Rrm.ServiceDefaults.Reference;
 
 namespace Rrm.Petition.Tests;
 

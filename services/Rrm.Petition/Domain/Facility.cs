@@ -1,3 +1,6 @@
+using Rrm.ServiceDefaults.Reference;
+using Rrm.ServiceDefaults.Text;
+
 namespace Rrm.Petition.Domain;
 
 public enum Sector { Manufacturing, Services, Mining }

@@ -1,3 +1,5 @@
+using Rrm.ServiceDefaults.Hosting;
+
 namespace Rrm.Petition.Domain;
 
 /// <summary>
@@ -15,22 +17,14 @@ public static class IlcReviewClock
     public const string ReminderKind = "ilc-review-reminder";
     public const string OverdueKind = "ilc-review-overdue";
 
-    private static readonly TimeZoneInfo Washington = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
-
     public static DateOnly DueDate(DateOnly received) => received.AddDays(ReviewCalendarDays);
 
     /// <summary>The review is overdue once the due date has ended in Washington.</summary>
-    public static DateTimeOffset OverdueAt(DateOnly due) => At(due.AddDays(1), new TimeOnly(0, 0));
+    public static DateTimeOffset OverdueAt(DateOnly due) => LegalCalendar.EndOf(due);
 
     /// <summary>Reminders fire at 9:00 in Washington.</summary>
-    public static DateTimeOffset ReminderAt(DateOnly due, int daysBefore) => At(due.AddDays(-daysBefore), new TimeOnly(9, 0));
+    public static DateTimeOffset ReminderAt(DateOnly due, int daysBefore) => LegalCalendar.At(due.AddDays(-daysBefore), new TimeOnly(9, 0));
 
     public static string ReminderKey(Guid petitionId, int daysBefore) => $"petition:{petitionId}:ilc-review-reminder-{daysBefore}";
     public static string OverdueKey(Guid petitionId) => $"petition:{petitionId}:ilc-review-overdue";
-
-    private static DateTimeOffset At(DateOnly date, TimeOnly time)
-    {
-        var local = date.ToDateTime(time);
-        return new DateTimeOffset(local, Washington.GetUtcOffset(local));
-    }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Rrm.ServiceDefaults.Text;
 
 namespace Rrm.Petition.Domain;
 

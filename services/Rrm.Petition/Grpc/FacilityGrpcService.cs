@@ -8,6 +8,8 @@ using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Security;
 using Domain = Rrm.Petition.Domain;
+using Rrm.ServiceDefaults.Reference;
+using Rrm.ServiceDefaults.Text;
 
 namespace Rrm.Petition.Grpc;
 
@@ -25,9 +27,9 @@ internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clo
             .RequiredText("city", request.City, Domain.Facility.MaxCityLength)
             .OptionalText("subsector_description", request.SubsectorDescription, Domain.Facility.MaxNameLength)
             .OptionalText("owner", request.Owner, Domain.Facility.MaxNameLength);
-        Domain.MexicanState? state = null;
-        if (!string.IsNullOrWhiteSpace(request.State) && !Domain.MexicanStates.TryParse(request.State, out state))
-            v.Add("state", $"'{request.State}' is not a Mexican state: use {Domain.MexicanStates.Describe()}");
+        MexicanState? state = null;
+        if (!string.IsNullOrWhiteSpace(request.State) && !MexicanStates.TryParse(request.State, out state))
+            v.Add("state", $"'{request.State}' is not a Mexican state: use {MexicanStates.Describe()}");
         else if (string.IsNullOrWhiteSpace(request.State)) v.Add("state", "is required");
         var sector = request.Sector.ToDomain();
         if (sector is null) v.Add("sector", "must be SECTOR_MANUFACTURING, SECTOR_SERVICES or SECTOR_MINING");
@@ -83,9 +85,9 @@ internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clo
     public override async Task<SearchFacilitiesResponse> SearchFacilities(SearchFacilitiesRequest request, ServerCallContext context)
     {
         var v = new Validation().OptionalText("name_contains", request.NameContains, Domain.Facility.MaxNameLength).OptionalText("mid", request.Mid, Domain.Mid.MaxLength);
-        Domain.MexicanState? state = null;
-        if (!string.IsNullOrWhiteSpace(request.State) && !Domain.MexicanStates.TryParse(request.State, out state))
-            v.Add("state", $"'{request.State}' is not a Mexican state: use {Domain.MexicanStates.Describe()}");
+        MexicanState? state = null;
+        if (!string.IsNullOrWhiteSpace(request.State) && !MexicanStates.TryParse(request.State, out state))
+            v.Add("state", $"'{request.State}' is not a Mexican state: use {MexicanStates.Describe()}");
         var sector = request.Sector == Rrm.Grpc.Petition.V1.Sector.Unspecified ? null : request.Sector.ToDomain();
         if (request.Sector != Rrm.Grpc.Petition.V1.Sector.Unspecified && sector is null) v.Add("sector", "is not a known sector");
         var size = request.Page.PageSize(v);
@@ -97,7 +99,7 @@ internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clo
         var query = db.Facilities.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(request.NameContains))
         {
-            var fragment = Domain.TextFolding.Fold(request.NameContains);
+            var fragment = TextFolding.Fold(request.NameContains);
             query = query.Where(f => f.SearchName.Contains(fragment));
         }
         if (state is not null) query = query.Where(f => f.StateCode == state.Code);

@@ -12,6 +12,7 @@ using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Hosting;
 using Rrm.ServiceDefaults.Security;
 using Domain = Rrm.Petition.Domain;
+using Rrm.ServiceDefaults.Reference;
 
 namespace Rrm.Petition.Grpc;
 
@@ -74,9 +75,9 @@ internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clo
         if (request.Status != Rrm.Grpc.Petition.V1.PetitionStatus.Unspecified && (status = request.Status.ToDomain()) is null)
             v.Add("status", "is not a petition status");
         Guid? facilityId = string.IsNullOrWhiteSpace(request.FacilityId) ? null : request.FacilityId.ToId("facility_id", v);
-        Domain.MexicanState? state = null;
-        if (!string.IsNullOrWhiteSpace(request.State) && !Domain.MexicanStates.TryParse(request.State, out state))
-            v.Add("state", $"'{request.State}' is not a Mexican state: use {Domain.MexicanStates.Describe()}");
+        MexicanState? state = null;
+        if (!string.IsNullOrWhiteSpace(request.State) && !MexicanStates.TryParse(request.State, out state))
+            v.Add("state", $"'{request.State}' is not a Mexican state: use {MexicanStates.Describe()}");
         DateOnly? from = request.ReceivedFrom is null ? null : request.ReceivedFrom.ToDateOrDefault("received_from", today, v);
         DateOnly? to = request.ReceivedTo is null ? null : request.ReceivedTo.ToDateOrDefault("received_to", today, v);
         if (from > to) v.Add("received_to", "must not be before received_from");

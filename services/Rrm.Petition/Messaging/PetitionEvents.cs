@@ -1,5 +1,6 @@
 using Rrm.Contracts.Events;
 using Rrm.Petition.Domain;
+using Rrm.ServiceDefaults.Text;
 
 namespace Rrm.Petition.Messaging;
 
@@ -50,8 +51,8 @@ internal static class PetitionEvents
         City = f.City,
         StateCode = f.StateCode,
         StateName = f.State.Name,
-        Sector = f.Sector.ToString().ToLowerInvariant(),
-        Subsector = f.Subsector == Subsector.Other && f.SubsectorDescription.Length > 0 ? f.SubsectorDescription : f.Subsector.ToString(),
+        Sector = f.Sector.Words(),
+        Subsector = f.SubsectorDescription.Length > 0 ? f.SubsectorDescription : f.Subsector == Subsector.None ? "" : f.Subsector.Words(),
         Owner = f.Owner,
         ApproximateWorkers = f.ApproximateWorkers,
         Mids = f.Mids.ToList(),

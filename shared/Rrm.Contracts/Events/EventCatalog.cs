@@ -13,6 +13,19 @@ public static class EventCatalog
         [nameof(PetitionWithdrawn)] = typeof(PetitionWithdrawn),
         [nameof(IlcReviewDeadlineApproaching)] = typeof(IlcReviewDeadlineApproaching),
         [nameof(IlcReviewOverdue)] = typeof(IlcReviewOverdue),
+        [nameof(CaseOpened)] = typeof(CaseOpened),
+        [nameof(ReviewRequested)] = typeof(ReviewRequested),
+        [nameof(MexicoResponded)] = typeof(MexicoResponded),
+        [nameof(ReviewFindingsRecorded)] = typeof(ReviewFindingsRecorded),
+        [nameof(RemediationPlanAgreed)] = typeof(RemediationPlanAgreed),
+        [nameof(CaseResolved)] = typeof(CaseResolved),
+        [nameof(PanelRequested)] = typeof(PanelRequested),
+        [nameof(PanelDetermined)] = typeof(PanelDetermined),
+        [nameof(RemedyImposed)] = typeof(RemedyImposed),
+        [nameof(RemedyLifted)] = typeof(RemedyLifted),
+        [nameof(CaseClosed)] = typeof(CaseClosed),
+        [nameof(CaseDeadlineApproaching)] = typeof(CaseDeadlineApproaching),
+        [nameof(CaseDeadlineMissed)] = typeof(CaseDeadlineMissed),
     };
 
     private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);

@@ -26,6 +26,7 @@ public static class DatabaseSetup
     public static void CreateOutboxNotifyTrigger(this MigrationBuilder migration, string schema) =>
         migration.Sql(OutboxNotifyTriggerSql(schema));
 
+    // The text of landed migrations: keep it as it is.
     public static string OutboxNotifyTriggerSql(string schema) => $"""
             CREATE OR REPLACE FUNCTION "{schema}".notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN PERFORM pg_notify('{OutboxChannel(schema)}', ''); RETURN NULL; END $$;
@@ -40,4 +41,23 @@ public static class DatabaseSetup
             DROP FUNCTION IF EXISTS "{schema}".notify_outbox();
             """);
     }
+
+    /// <summary>
+    /// A trigger that NOTIFYs <paramref name="channel"/> after each row inserted into <paramref name="table"/>,
+    /// with the row's <paramref name="payloadColumn"/> as payload (Postgres folds identical notifications of
+    /// one transaction into one). Delivered at COMMIT only.
+    /// </summary>
+    public static void CreateNotifyTrigger(this MigrationBuilder migration, string schema, string table, string channel, string payloadColumn) =>
+        migration.Sql($"""
+            CREATE OR REPLACE FUNCTION "{schema}".notify_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('{channel}', NEW.{payloadColumn}::text); RETURN NULL; END $$;
+            CREATE TRIGGER {table}_notify AFTER INSERT ON "{schema}".{table}
+            FOR EACH ROW EXECUTE FUNCTION "{schema}".notify_{table}();
+            """);
+
+    public static void DropNotifyTrigger(this MigrationBuilder migration, string schema, string table) =>
+        migration.Sql($"""
+            DROP TRIGGER IF EXISTS {table}_notify ON "{schema}".{table};
+            DROP FUNCTION IF EXISTS "{schema}".notify_{table}();
+            """);
 }

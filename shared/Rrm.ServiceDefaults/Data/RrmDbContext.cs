@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Rrm.ServiceDefaults.Deadlines;
+using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Messaging;
 
 namespace Rrm.ServiceDefaults.Data;
@@ -15,10 +16,30 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
     public DbSet<ScheduledDeadline> Deadlines => Set<ScheduledDeadline>();
+    public DbSet<ProcessedRequest> ProcessedRequests => Set<ProcessedRequest>();
+
+    /// <summary>
+    /// The result id of an earlier call with this request id and the same payload, or null (no request id,
+    /// or a new one). The same id with another operation or payload is ALREADY_EXISTS.
+    /// </summary>
+    public async Task<string?> EarlierResultAsync(string? requestId, string operation, string payloadHash, CancellationToken cancellationToken)
+    {
+        if (requestId is null) return null;
+        var earlier = await ProcessedRequests.AsNoTracking().SingleOrDefaultAsync(r => r.RequestId == requestId, cancellationToken);
+        if (earlier is null) return null;
+        if (earlier.Operation != operation || earlier.PayloadHash != payloadHash)
+            throw new AlreadyExistsException($"request_id '{requestId}' was already used for a different request ({earlier.Operation}).");
+        return earlier.ResultId;
+    }
+
+    /// <summary>Remembers a request id with its result; saved with the next SaveChanges, so with the command's effects.</summary>
+    public void RememberRequest(string? requestId, string operation, string payloadHash, string resultId, DateTimeOffset now)
+    {
+        if (requestId is not null) ProcessedRequests.Add(new ProcessedRequest(requestId, operation, payloadHash, resultId, now));
+    }
 
     /// <summary>Queues an integration event; it is published only if the surrounding SaveChanges commits.</summary>
-    public void AddEvent<TEvent>(TEvent @event) where TEvent : class =>
-        OutboxMessages.Add(OutboxMessage.For(@event, DateTimeOffset.UtcNow));
+    public void AddEvent(object @event) => OutboxMessages.Add(OutboxMessage.For(@event, DateTimeOffset.UtcNow));
 
     /// <summary>Schedules (or moves) the deadline with this key. Saved with the next SaveChanges.</summary>
     public async Task ScheduleDeadlineAsync(string key, string kind, DateTimeOffset dueAt, object? payload,
@@ -68,6 +89,15 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
             e.ToTable("inbox_messages");
             e.HasKey(m => new { m.MessageId, m.Consumer });
             e.Property(m => m.Consumer).HasMaxLength(200);
+        });
+        modelBuilder.Entity<ProcessedRequest>(e =>
+        {
+            e.ToTable("processed_requests");
+            e.HasKey(r => r.RequestId);
+            e.Property(r => r.RequestId).HasMaxLength(ProcessedRequest.MaxRequestIdLength);
+            e.Property(r => r.Operation).HasMaxLength(100);
+            e.Property(r => r.PayloadHash).HasMaxLength(64);
+            e.Property(r => r.ResultId).HasMaxLength(100);
         });
         modelBuilder.Entity<ScheduledDeadline>(e =>
         {

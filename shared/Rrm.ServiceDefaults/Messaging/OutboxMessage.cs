@@ -27,11 +27,11 @@ public sealed class OutboxMessage
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static OutboxMessage For<TEvent>(TEvent @event, DateTimeOffset now) where TEvent : class => new()
+    public static OutboxMessage For(object @event, DateTimeOffset now) => new()
     {
         MessageId = NewId.NextGuid(),
-        Type = EventCatalog.NameOf(typeof(TEvent)),
-        Payload = JsonSerializer.Serialize(@event, Json),
+        Type = EventCatalog.NameOf(@event.GetType()),
+        Payload = JsonSerializer.Serialize(@event, @event.GetType(), Json),
         TraceParent = Activity.Current?.Id,
         CreatedAt = now,
         NextAttemptAt = now,

@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Telemetry;
@@ -22,16 +20,13 @@ namespace Rrm.ServiceDefaults.Messaging;
 public sealed class OutboxRelay<TDb>(
     IServiceScopeFactory scopes,
     IOptions<OutboxOptions> options,
-    IOptions<ConnectionStringOptions> connections,
+    DatabaseNotifications notifications,
     ILogger<OutboxRelay<TDb>> logger) : BackgroundService where TDb : RrmDbContext
 {
-    private readonly Channel<bool> _wakeUps = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var schema = await SchemaAsync(stoppingToken);
-        var listening = ListenAsync(DatabaseSetup.OutboxChannel(schema), stoppingToken);
+        using var wakeUps = notifications.Listen(DatabaseSetup.OutboxChannel(schema));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -42,9 +37,8 @@ public sealed class OutboxRelay<TDb>(
             {
                 logger.LogWarning(e, "Outbox relay pass failed; retrying after the poll interval");
             }
-            await WaitForWakeUpAsync(stoppingToken);
+            await wakeUps.WaitAsync(options.Value.PollInterval, stoppingToken);
         }
-        await listening;
     }
 
     private async Task<string> SchemaAsync(CancellationToken cancellationToken)
@@ -109,39 +103,6 @@ public sealed class OutboxRelay<TDb>(
     {
         var seconds = Math.Min(Math.Pow(2, Math.Min(attempts, 30)), options.Value.MaxBackoff.TotalSeconds);
         return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
-    }
-
-    private async Task WaitForWakeUpAsync(CancellationToken stoppingToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(options.Value.PollInterval);
-        try { await _wakeUps.Reader.ReadAsync(timeout.Token); }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
-    }
-
-    /// <summary>Keeps a LISTEN connection open, reconnecting after failures; each (re)connect wakes the relay once.</summary>
-    private async Task ListenAsync(string channel, CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(connections.Value.Postgres);
-                await connection.OpenAsync(stoppingToken);
-                connection.Notification += (_, _) => _wakeUps.Writer.TryWrite(true);
-                await using (var listen = new NpgsqlCommand($"LISTEN \"{channel}\"", connection))
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                _wakeUps.Writer.TryWrite(true);
-                while (!stoppingToken.IsCancellationRequested) await connection.WaitAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-            catch (Exception e)
-            {
-                logger.LogWarning("Outbox LISTEN connection lost ({Error}); polling until it is back", e.Message);
-                try { await Task.Delay(options.Value.PollInterval, stoppingToken); }
-                catch (OperationCanceledException) { }
-            }
-        }
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];

@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Rrm.Petition.Domain;
+using Rrm.ServiceDefaults.Text;
+
+namespace Rrm.ServiceDefaults.Reference;
 
 /// <summary>A Mexican federal entity: <see cref="Code"/> is the ISO 3166-2:MX suffix ("SLP" of "MX-SLP"), <see cref="Name"/> its usual short name.</summary>
 public sealed record MexicanState(string Code, string Name);

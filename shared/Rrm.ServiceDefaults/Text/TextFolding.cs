@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Rrm.Petition.Domain;
+namespace Rrm.ServiceDefaults.Text;
 
 /// <summary>Accent- and case-insensitive forms of names, for matching, search and duplicate keys.</summary>
 /// <remarks>
