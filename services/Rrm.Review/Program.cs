@@ -7,4 +7,5 @@ builder.AddReview();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapReview();
 return await app.RunServiceAsync(args);

@@ -1,10 +1,20 @@
+using Grpc.Core;
+using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.Options;
+using Rrm.Grpc.Petition.V1;
+using Rrm.Review.Application;
 using Rrm.Review.Data;
+using Rrm.Review.Domain;
+using Rrm.Review.Grpc;
+using Rrm.Review.Import;
+using Rrm.Review.Messaging;
 using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Messaging;
 
 namespace Rrm.Review;
 
-/// <summary>The Review service's wiring. Its domain arrives with its own issue.</summary>
+/// <summary>The Review service's wiring.</summary>
 public static class ReviewModule
 {
     public const string ServiceName = "review";
@@ -13,7 +23,45 @@ public static class ReviewModule
     {
         builder.AddServiceDefaults(ServiceName);
         builder.AddServiceDatabase<ReviewDbContext>(ReviewDbContext.SchemaName);
-        builder.AddServiceMessaging(ServiceName);
+        builder.AddServiceMessaging(ServiceName, bus => bus.AddConsumer<PetitionDeterminedConsumer>());
+        builder.Services.AddValidatedOptions<ReviewOptions>(ReviewOptions.SectionName);
+        builder.Services.AddDatabaseNotificationChannel(CaseQueries.TimelineChannel);
+        builder.Services.AddSingleton(sp => new BusinessCalendar(sp.GetRequiredService<IOptions<ReviewOptions>>().Value.Holidays));
+        builder.Services.AddSingleton<CaseClocks>();
+        builder.Services.AddSingleton<CaseEvents>();
+        builder.Services.AddScoped<CaseCommands>();
+        builder.Services.AddScoped<CaseQueries>();
+        builder.Services.AddScoped<FacilityDirectory>();
+        builder.Services.AddScoped<CaseHistoryImporter>();
+        builder.Services.AddDeadlineHandler<CaseDeadlineMissedHandler>();
+        builder.Services.AddDeadlineHandler<CaseDeadlineReminderHandler>();
+        // Reads of the registry are retried while the Petition service is briefly unavailable.
+        builder.Services.AddGrpcClient<FacilityService.FacilityServiceClient>((sp, o) =>
+                o.Address = new Uri(sp.GetRequiredService<IOptions<ReviewOptions>>().Value.PetitionUrl))
+            .ConfigureChannel(c => c.ServiceConfig = new ServiceConfig
+            {
+                MethodConfigs =
+                {
+                    new MethodConfig
+                    {
+                        Names = { MethodName.Default },
+                        RetryPolicy = new RetryPolicy
+                        {
+                            MaxAttempts = 4,
+                            InitialBackoff = TimeSpan.FromMilliseconds(200),
+                            MaxBackoff = TimeSpan.FromSeconds(2),
+                            BackoffMultiplier = 2,
+                            RetryableStatusCodes = { StatusCode.Unavailable },
+                        },
+                    },
+                },
+            });
         return builder;
+    }
+
+    public static WebApplication MapReview(this WebApplication app)
+    {
+        app.MapGrpcService<ReviewGrpcService>();
+        return app;
     }
 }

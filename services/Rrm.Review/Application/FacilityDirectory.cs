@@ -1,0 +1,59 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Rrm.Grpc.Petition.V1;
+using Rrm.Review.Domain;
+using Rrm.ServiceDefaults.Errors;
+using Rrm.ServiceDefaults.Text;
+
+namespace Rrm.Review.Application;
+
+/// <summary>
+/// Reads covered facilities from the Petition service, which owns the registry (DESIGN.md §2). Calls carry
+/// the caller's own token, so the registry applies the caller's rights.
+/// </summary>
+internal sealed class FacilityDirectory(FacilityService.FacilityServiceClient client, IOptions<ReviewOptions> options)
+{
+    /// <summary>The registered facility; unknown is INVALID_ARGUMENT on <paramref name="field"/>.</summary>
+    public async Task<CaseFacility> GetAsync(Guid facilityId, string field, Metadata caller, CancellationToken ct)
+    {
+        try
+        {
+            var response = await client.GetFacilityAsync(new GetFacilityRequest { FacilityId = facilityId.ToString() }, caller, Deadline, ct);
+            return Snapshot(response.Facility);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            throw new RequestValidationException([new(field, $"no facility {facilityId} is registered (FacilityService.RegisterFacility)")]);
+        }
+    }
+
+    /// <summary>A registered facility with exactly this legal name (ignoring case) in this state, if any.</summary>
+    public async Task<CaseFacility?> FindAsync(string legalName, string state, Metadata caller, CancellationToken ct)
+    {
+        var response = await client.SearchFacilitiesAsync(new SearchFacilitiesRequest { NameContains = legalName, State = state }, caller, Deadline, ct);
+        var match = response.Facilities.FirstOrDefault(f => string.Equals(f.LegalName.Trim(), legalName.Trim(), StringComparison.OrdinalIgnoreCase));
+        return match is null ? null : Snapshot(match);
+    }
+
+    /// <summary>The MID the registry's rules give for a name and address (19 CFR Part 102).</summary>
+    public async Task<string> DeriveMidAsync(string name, string street, string city, Metadata caller, CancellationToken ct) =>
+        (await client.DeriveMidAsync(new DeriveMidRequest { ManufacturerName = name, StreetAddress = street, City = city }, caller, Deadline, ct)).Mid;
+
+    private DateTime Deadline => DateTime.UtcNow + options.Value.PetitionCallTimeout;
+
+    private static CaseFacility Snapshot(Facility f) => new()
+    {
+        FacilityId = Guid.Parse(f.FacilityId),
+        LegalName = f.LegalName,
+        CommonName = f.CommonName,
+        StreetAddress = f.StreetAddress,
+        City = f.City,
+        StateCode = f.StateCode,
+        StateName = f.StateName,
+        Sector = f.Sector.Words(),
+        Subsector = f.SubsectorDescription.Length > 0 ? f.SubsectorDescription : f.Subsector == Subsector.Unspecified ? "" : f.Subsector.Words(),
+        Owner = f.Owner,
+        ApproximateWorkers = f.ApproximateWorkers,
+        Mids = [.. f.Mids],
+    };
+}

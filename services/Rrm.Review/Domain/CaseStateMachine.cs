@@ -1,0 +1,179 @@
+using Rrm.ServiceDefaults.Errors;
+using static Rrm.Review.Domain.CaseAct;
+using static Rrm.Review.Domain.CaseState;
+using D = Rrm.Review.Domain.DeadlineKind;
+
+namespace Rrm.Review.Domain;
+
+/// <summary>The clocks an act starts, the ones whose awaited act it is, and the ones it makes moot.</summary>
+public sealed record ActClocks(D[] Starts, D[] Meets, D[] Cancels)
+{
+    public static readonly ActClocks None = new([], [], []);
+}
+
+/// <summary>
+/// The one table of what may happen to an enforcement case (DOMAIN.md §6, STYLE.md §4), and next to it
+/// the deadlines each act starts, meets or cancels. A terminal state cancels every clock still running.
+/// </summary>
+public static class CaseStateMachine
+{
+    // Declared first: the table below is built from it.
+    public static readonly IReadOnlySet<CaseState> Terminal =
+        new HashSet<CaseState> { PetitionDeclined, Resolved, ClosedNoDenial, RemediesLifted, ClosedOther };
+
+    public static readonly IReadOnlyDictionary<(CaseState From, CaseAct Act), CaseState> Transitions = Build(
+        (New, ReceivePetition, PetitionReceived),
+        (New, OpenOnSufficientPetition, RequestPendingDispatch),
+        (New, SelfInitiate, RequestPendingDispatch),
+        (PetitionReceived, FindPetitionSufficient, RequestPendingDispatch),
+        (PetitionReceived, FindPetitionInsufficient, PetitionDeclined),
+        (RequestPendingDispatch, RequestReview, ReviewRequested),
+        (ReviewRequested, MexicoAccepts, UnderMexicanReview),
+        (ReviewRequested, MexicoDeclines, MexicoDeclined),
+        (ReviewRequested, MexicoSilent, MexicoDeclined),
+        (UnderMexicanReview, FindNoDenial, NoDenialFoundByMexico),
+        (UnderMexicanReview, FindDenial, RemediationConsultation),
+        (UnderMexicanReview, RecordRemediationProgress, UnderMexicanReview),
+        (UnderMexicanReview, Resolve, Resolved),
+        (MexicoDeclined, Resolve, Resolved),
+        (MexicoDeclined, RequestPanel, PanelRequested),
+        (NoDenialFoundByMexico, Resolve, Resolved),
+        (NoDenialFoundByMexico, RequestPanel, PanelRequested),
+        (RemediationConsultation, AgreeRemediation, RemediationInProgress),
+        (RemediationConsultation, RecordRemediationProgress, RemediationConsultation),
+        (RemediationConsultation, EndConsultationWithoutAgreement, PanelAvailable),
+        (RemediationConsultation, Resolve, Resolved),
+        (RemediationInProgress, RecordRemediationProgress, RemediationInProgress),
+        (RemediationInProgress, CompleteRemediation, RemediationCompleted),
+        (RemediationInProgress, GivePanelNotice, PanelNoticeGiven),
+        (RemediationInProgress, Resolve, Resolved),
+        (RemediationCompleted, Resolve, Resolved),
+        (PanelAvailable, RequestPanel, PanelRequested),
+        (PanelAvailable, Resolve, Resolved),
+        (PanelNoticeGiven, RequestPanel, PanelRequested),
+        (PanelNoticeGiven, Resolve, Resolved),
+        (PanelRequested, ConstitutePanel, PanelConstituted),
+        (PanelConstituted, RequestVerification, VerificationRequested),
+        (PanelConstituted, PanelFindsDenial, RemedyNotice),
+        (PanelConstituted, PanelFindsNoDenial, ClosedNoDenial),
+        (VerificationRequested, VerificationConsented, VerificationScheduled),
+        (VerificationRequested, VerificationRefused, DeterminationPending),
+        (VerificationScheduled, HoldVerification, DeterminationPending),
+        (DeterminationPending, PanelFindsDenial, RemedyNotice),
+        (DeterminationPending, PanelFindsNoDenial, ClosedNoDenial),
+        (RemedyNotice, ImposeRemedy, RemediesInForce),
+        (RemediesInForce, ImposeRemedy, RemediesInForce),
+        (RemediesInForce, LiftRemedies, RemediesLifted));
+
+    public static readonly IReadOnlyDictionary<CaseAct, ActClocks> Clocks = new Dictionary<CaseAct, ActClocks>
+    {
+        [FindPetitionSufficient] = new([D.UstrPanelDecision], [], []),
+        [OpenOnSufficientPetition] = new([D.UstrPanelDecision], [], []),
+        [RequestReview] = new([D.MexicoAnswer, D.MexicoReview], [], []),
+        [MexicoAccepts] = new([], [D.MexicoAnswer], []),
+        [MexicoDeclines] = new([], [D.MexicoAnswer], [D.MexicoReview]),
+        [MexicoSilent] = new([], [], [D.MexicoAnswer, D.MexicoReview]),
+        [FindNoDenial] = new([], [D.MexicoReview], []),
+        [FindDenial] = new([D.RemediationConsultation], [D.MexicoReview], []),
+        // Agreeing a course of remediation is USTR's decision not to request a panel (4646(b)(4)).
+        [AgreeRemediation] = new([D.RemediationCompletion], [D.RemediationConsultation, D.UstrPanelDecision], []),
+        [CompleteRemediation] = new([], [D.RemediationCompletion], []),
+        [EndConsultationWithoutAgreement] = new([], [], [D.RemediationConsultation]),
+        [GivePanelNotice] = new([D.PanelNotice], [], [D.RemediationCompletion]),
+        [Resolve] = new([], [D.MexicoReview, D.RemediationConsultation, D.RemediationCompletion, D.UstrPanelDecision], []),
+        [RequestPanel] = new([D.PanelSelection], [D.UstrPanelDecision, D.PanelNotice], []),
+        [ConstitutePanel] = new([D.PanelConfirmation, D.PanelDetermination], [D.PanelSelection], []),
+        [RequestVerification] = new([D.VerificationAnswer], [D.PanelConfirmation], [D.PanelDetermination]),
+        [VerificationConsented] = new([], [D.VerificationAnswer], []),
+        [VerificationRefused] = new([D.PanelDetermination], [D.VerificationAnswer], []),
+        [HoldVerification] = new([D.PanelDetermination], [], []),
+        [PanelFindsDenial] = new([D.RemedyNotice], [D.PanelDetermination, D.PanelConfirmation], []),
+        [PanelFindsNoDenial] = new([], [D.PanelDetermination, D.PanelConfirmation], []),
+        [ImposeRemedy] = new([], [D.RemedyNotice], []),
+    };
+
+    public static bool IsTerminal(CaseState state) => Terminal.Contains(state);
+
+    public static IReadOnlyList<CaseAct> Allowed(CaseState state) =>
+        Transitions.Keys.Where(k => k.From == state).Select(k => k.Act).ToList();
+
+    public static CaseState Next(CaseState from, CaseAct act) =>
+        Transitions.TryGetValue((from, act), out var next)
+            ? next
+            : throw new InvalidStateTransitionException(
+                $"A case that is {Describe(from)} cannot be {Describe(act)}; allowed: " +
+                (Allowed(from) is { Count: > 0 } allowed ? string.Join(", ", allowed.Select(Describe)) : "nothing (the case is closed)") + ".");
+
+    public static ActClocks ClocksOf(CaseAct act) => Clocks.GetValueOrDefault(act, ActClocks.None);
+
+    public static string Describe(CaseState state) => state switch
+    {
+        New => "new",
+        PetitionReceived => "a petition under ILC review",
+        PetitionDeclined => "a petition the ILC found insufficient",
+        RequestPendingDispatch => "awaiting the request for review",
+        ReviewRequested => "awaiting Mexico's answer to the request for review",
+        UnderMexicanReview => "under review by Mexico",
+        MexicoDeclined => "declined by Mexico",
+        NoDenialFoundByMexico => "found by Mexico to show no denial of rights",
+        RemediationConsultation => "in consultation on remediation",
+        RemediationInProgress => "under remediation",
+        RemediationCompleted => "remediated",
+        PanelAvailable => "open to a panel request",
+        PanelNoticeGiven => "under notice of a panel request",
+        PanelRequested => "awaiting the panel's constitution",
+        PanelConstituted => "before a constituted panel",
+        VerificationRequested => "awaiting Mexico's answer on verification",
+        VerificationScheduled => "awaiting the verification",
+        DeterminationPending => "awaiting the panel's determination",
+        RemedyNotice => "under notice of remedies",
+        RemediesInForce => "subject to remedies",
+        Resolved => "resolved",
+        ClosedNoDenial => "closed (the panel found no denial of rights)",
+        RemediesLifted => "closed (remedies lifted)",
+        ClosedOther => "closed",
+        _ => state.ToString(),
+    };
+
+    public static string Describe(CaseAct act) => act switch
+    {
+        ReceivePetition => "opened on a received petition",
+        FindPetitionSufficient => "given the ILC's affirmative determination",
+        FindPetitionInsufficient => "given the ILC's negative determination",
+        OpenOnSufficientPetition => "opened on the ILC's affirmative determination",
+        SelfInitiate => "self-initiated",
+        RequestReview => "sent a request for review",
+        MexicoAccepts => "accepted for review by Mexico",
+        MexicoDeclines => "declined by Mexico",
+        MexicoSilent => "recorded as unanswered by Mexico",
+        FindNoDenial => "given Mexico's finding of no denial",
+        FindDenial => "given Mexico's finding of a denial",
+        AgreeRemediation => "given an agreed remediation plan",
+        RecordRemediationProgress => "given remediation progress",
+        CompleteRemediation => "recorded as remediated",
+        EndConsultationWithoutAgreement => "recorded as without agreement on remediation",
+        GivePanelNotice => "given notice of a panel request",
+        Resolve => "resolved",
+        RequestPanel => "taken to a panel",
+        ConstitutePanel => "given a constituted panel",
+        RequestVerification => "given a verification request",
+        VerificationConsented => "given Mexico's consent to verification",
+        VerificationRefused => "given Mexico's refusal of verification",
+        HoldVerification => "given a held verification",
+        PanelFindsDenial => "given a panel determination of denial",
+        PanelFindsNoDenial => "given a panel determination of no denial",
+        ImposeRemedy => "given a remedy",
+        LiftRemedies => "relieved of its remedies",
+        Close => "closed",
+        _ => act.ToString(),
+    };
+
+    /// <summary>The rows above, plus "closed for another reason" from every state that is neither new nor terminal.</summary>
+    private static Dictionary<(CaseState, CaseAct), CaseState> Build(params (CaseState From, CaseAct Act, CaseState To)[] rows)
+    {
+        var table = rows.ToDictionary(r => (r.From, r.Act), r => r.To);
+        foreach (var state in Enum.GetValues<CaseState>().Where(s => s != New && !Terminal.Contains(s)))
+            table.Add((state, Close), ClosedOther);
+        return table;
+    }
+}

@@ -1,0 +1,272 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using Rrm.Grpc.Review.V1;
+using Rrm.Review.Application;
+using Rrm.Review.Import;
+using Rrm.ServiceDefaults.Errors;
+using Rrm.ServiceDefaults.Grpc;
+using Rrm.ServiceDefaults.Security;
+using Domain = Rrm.Review.Domain;
+
+namespace Rrm.Review.Grpc;
+
+/// <summary>Thin: validate, call one domain act through <see cref="CaseCommands"/>, map (STYLE.md §3).</summary>
+[Authorize]
+internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queries, FacilityDirectory facilities, CaseHistoryImporter importer)
+    : ReviewService.ReviewServiceBase
+{
+    private const string Readers = $"{Roles.IlcAnalyst},{Roles.UstrOfficer},{Roles.TreasuryOfficer},{Roles.NotificationAdmin},{Roles.Auditor}";
+    private const int MaxDescriptionLength = 2_000;
+    private const int MaxPanelists = 5;
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<OpenCaseResponse> OpenCase(OpenCaseRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var facilityId = request.FacilityId.ToId("facility_id", v);
+        var user = context.GetHttpContext().User;
+        var ctx = commands.Context(request.Act, user, v);
+        v.ThrowIfInvalid();
+        var c = await commands.OpenAsync(request.Act, request, ctx, async () =>
+            Domain.EnforcementCase.SelfInitiate(await facilities.GetAsync(facilityId, "facility_id", Caller(context), context.CancellationToken), ctx),
+            context.CancellationToken);
+        return new OpenCaseResponse { Case = await queries.ToProtoAsync(c, user, context.CancellationToken) };
+    }
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<SubmitRequestForReviewResponse> SubmitRequestForReview(SubmitRequestForReviewRequest request, ServerCallContext context) =>
+        new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.RequestReview(ctx, request.SuspendLiquidation)) };
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<RecordMexicoResponseResponse> RecordMexicoResponse(RecordMexicoResponseRequest request, ServerCallContext context)
+    {
+        var response = request.Response.ToDomain<Domain.MexicoResponse>();
+        return new()
+        {
+            Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.RecordMexicoResponse(ctx, response!.Value),
+                v => Required(v, "response", response, "MEXICO_RESPONSE_ACCEPTED, MEXICO_RESPONSE_DECLINED or MEXICO_RESPONSE_NO_RESPONSE")),
+        };
+    }
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<RecordReviewFindingsResponse> RecordReviewFindings(RecordReviewFindingsRequest request, ServerCallContext context)
+    {
+        var denial = Denial(request.Finding);
+        return new()
+        {
+            Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.RecordReviewFindings(ctx, denial!.Value),
+                v => Required(v, "finding", denial, "FINDING_DENIAL or FINDING_NO_DENIAL")),
+        };
+    }
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<AgreeRemediationPlanResponse> AgreeRemediationPlan(AgreeRemediationPlanRequest request, ServerCallContext context)
+    {
+        DateOnly completion = default;
+        var actions = request.Actions.Select(a => a.Trim()).ToList();
+        return new()
+        {
+            Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.AgreeRemediationPlan(ctx, completion, actions), v =>
+            {
+                if (request.CompletionDate is null) v.Add("completion_date", "is required");
+                else completion = request.CompletionDate.ToDateOrDefault("completion_date", default, v);
+                if (actions.Count is 0 or > Domain.EnforcementCase.MaxActions)
+                    v.Add("actions", $"from 1 to {Domain.EnforcementCase.MaxActions} actions are required");
+                for (var i = 0; i < actions.Count; i++) v.RequiredText($"actions[{i}]", actions[i], MaxDescriptionLength);
+            }),
+        };
+    }
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<RecordRemediationActionResponse> RecordRemediationAction(RecordRemediationActionRequest request, ServerCallContext context)
+    {
+        var status = request.Status.ToDomain<Domain.ActionStatus>();
+        int? number = request.ActionNumber == 0 ? null : request.ActionNumber;
+        return new()
+        {
+            Case = await Act(request.CaseId, request.Act, request, context,
+                (c, ctx) => c.RecordRemediationProgress(ctx, number, request.Description.Trim(), status!.Value, request.Evidence.Trim()), v =>
+                {
+                    Required(v, "status", status, "ACTION_STATUS_PLANNED, ACTION_STATUS_IN_PROGRESS or ACTION_STATUS_COMPLETED");
+                    if (request.ActionNumber < 0) v.Add("action_number", "must be an action's number, or 0 for an action not in the plan");
+                    v.OptionalText("description", request.Description, MaxDescriptionLength).OptionalText("evidence", request.Evidence, MaxDescriptionLength);
+                }),
+        };
+    }
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<ConfirmRemediationCompletedResponse> ConfirmRemediationCompleted(ConfirmRemediationCompletedRequest request, ServerCallContext context) =>
+        new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.CompleteRemediation(ctx)) };
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<EndConsultationWithoutAgreementResponse> EndConsultationWithoutAgreement(EndConsultationWithoutAgreementRequest request, ServerCallContext context) =>
+        new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.EndConsultationWithoutAgreement(ctx)) };
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<GivePanelNoticeResponse> GivePanelNotice(GivePanelNoticeRequest request, ServerCallContext context) =>
+        new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.GivePanelNotice(ctx)) };
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<ResolveCaseResponse> ResolveCase(ResolveCaseRequest request, ServerCallContext context) =>
+        new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.Resolve(ctx)) };
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<RequestPanelResponse> RequestPanel(RequestPanelRequest request, ServerCallContext context) =>
+        new()
+        {
+            Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.RequestPanel(ctx, request.PanelCaseNumber.Trim()),
+                v => v.OptionalText("panel_case_number", request.PanelCaseNumber, 100)),
+        };
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<RecordPanelConstitutionResponse> RecordPanelConstitution(RecordPanelConstitutionRequest request, ServerCallContext context)
+    {
+        var panelists = request.Panelists.Select(p => p.Trim()).ToList();
+        return new()
+        {
+            Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.ConstitutePanel(ctx, panelists), v =>
+            {
+                if (panelists.Count > MaxPanelists) v.Add("panelists", $"at most {MaxPanelists}");
+                for (var i = 0; i < panelists.Count; i++) v.RequiredText($"panelists[{i}]", panelists[i], 200);
+            }),
+        };
+    }
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<RequestVerificationResponse> RequestVerification(RequestVerificationRequest request, ServerCallContext context) =>
+        new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.RequestVerification(ctx)) };
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<RecordVerificationAnswerResponse> RecordVerificationAnswer(RecordVerificationAnswerRequest request, ServerCallContext context)
+    {
+        bool? consented = request.Response switch
+        {
+            VerificationResponse.Consented => true,
+            VerificationResponse.Refused => false,
+            _ => null,
+        };
+        return new()
+        {
+            Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.RecordVerificationResponse(ctx, consented!.Value),
+                v => Required(v, "response", consented, "VERIFICATION_RESPONSE_CONSENTED or VERIFICATION_RESPONSE_REFUSED")),
+        };
+    }
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<RecordVerificationResponse> RecordVerification(RecordVerificationRequest request, ServerCallContext context) =>
+        new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.HoldVerification(ctx)) };
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<RecordPanelDeterminationResponse> RecordPanelDetermination(RecordPanelDeterminationRequest request, ServerCallContext context)
+    {
+        var denial = Denial(request.Finding);
+        return new()
+        {
+            Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.RecordPanelDetermination(ctx, denial!.Value),
+                v => Required(v, "finding", denial, "FINDING_DENIAL or FINDING_NO_DENIAL")),
+        };
+    }
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<ImposeRemedyResponse> ImposeRemedy(ImposeRemedyRequest request, ServerCallContext context)
+    {
+        var kind = request.Kind.ToDomain<Domain.RemedyKind>();
+        var ct = context.CancellationToken;
+        return new()
+        {
+            Case = await Act(request.CaseId, request.Act, request, context,
+                async (c, ctx) => c.ImposeRemedy(ctx, kind!.Value, request.Description.Trim(), await commands.PriorDenialsAsync(c, ct)), v =>
+                {
+                    Required(v, "kind", kind, "REMEDY_KIND_PREFERENCE_SUSPENSION, REMEDY_KIND_PENALTY or REMEDY_KIND_ENTRY_DENIAL");
+                    v.OptionalText("description", request.Description, MaxDescriptionLength);
+                }),
+        };
+    }
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<LiftRemedyResponse> LiftRemedy(LiftRemedyRequest request, ServerCallContext context) =>
+        new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.LiftRemedies(ctx)) };
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<CloseCaseResponse> CloseCase(CloseCaseRequest request, ServerCallContext context) =>
+        new()
+        {
+            Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) =>
+            {
+                if (c.LiquidationSuspended && request.Liquidation == LiquidationHandling.Unspecified)
+                    Validation.Reject("liquidation", "liquidation of the facility's entries is suspended: say whether it resumes (LIQUIDATION_HANDLING_RESUME) or stays suspended (LIQUIDATION_HANDLING_MAINTAIN)");
+                return c.Close(ctx, request.Reason.Trim(), request.Liquidation == LiquidationHandling.Resume);
+            }, v =>
+            {
+                v.RequiredText("reason", request.Reason, MaxDescriptionLength);
+                if (!System.Enum.IsDefined(request.Liquidation)) v.Add("liquidation", "is not a liquidation handling");
+            }),
+        };
+
+    [Authorize(Roles = Readers)]
+    public override async Task<GetCaseResponse> GetCase(GetCaseRequest request, ServerCallContext context) =>
+        new() { Case = await queries.GetAsync(ProtoMapping.ParseId(request.CaseId, "case_id"), context.GetHttpContext().User, context.CancellationToken) };
+
+    [Authorize(Roles = Readers)]
+    public override Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context) =>
+        queries.ListAsync(request, context.GetHttpContext().User, context.CancellationToken);
+
+    [Authorize(Roles = Readers)]
+    public override Task WatchCase(WatchCaseRequest request, IServerStreamWriter<WatchCaseResponse> responseStream, ServerCallContext context)
+    {
+        var v = new Validation();
+        var id = request.CaseId.ToId("case_id", v);
+        if (request.AfterPosition < 0) v.Add("after_position", "must be 0 or a position from the case's timeline");
+        v.ThrowIfInvalid();
+        return queries.WatchAsync(id, request.AfterPosition, context.GetHttpContext().User,
+            entry => responseStream.WriteAsync(new WatchCaseResponse { Entry = entry }, context.CancellationToken), context.CancellationToken);
+    }
+
+    [Authorize(Roles = Readers)]
+    public override Task<GetStatisticsResponse> GetStatistics(GetStatisticsRequest request, ServerCallContext context) =>
+        queries.StatisticsAsync(request, context.CancellationToken);
+
+    [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<ImportCaseHistoryResponse> ImportCaseHistory(ImportCaseHistoryRequest request, ServerCallContext context)
+    {
+        new Validation().RequiredText("csv", request.Csv, CaseHistoryImporter.MaxCsvLength).ThrowIfInvalid();
+        var response = new ImportCaseHistoryResponse();
+        response.Results.AddRange(await importer.ImportAsync(request.Csv, CaseCommands.RecordedBy(context.GetHttpContext().User), Caller(context), context.CancellationToken));
+        return response;
+    }
+
+    /// <summary>Validates the common part and the act's own fields, then records the act.</summary>
+    private async Task<Case> Act(string caseId, Rrm.Grpc.Review.V1.Act? act, IMessage request, ServerCallContext context,
+        Func<Domain.EnforcementCase, Domain.ActContext, Task> apply, Action<Validation>? validate = null)
+    {
+        var v = new Validation();
+        var id = caseId.ToId("case_id", v);
+        var user = context.GetHttpContext().User;
+        var ctx = commands.Context(act, user, v);
+        validate?.Invoke(v);
+        v.ThrowIfInvalid();
+        var c = await commands.ActAsync(id, act, request, ctx, x => apply(x, ctx), context.CancellationToken);
+        return await queries.ToProtoAsync(c, user, context.CancellationToken);
+    }
+
+    private Task<Case> Act(string caseId, Rrm.Grpc.Review.V1.Act? act, IMessage request, ServerCallContext context,
+        Func<Domain.EnforcementCase, Domain.ActContext, bool> apply, Action<Validation>? validate = null) =>
+        Act(caseId, act, request, context, (c, ctx) => Task.FromResult(apply(c, ctx)), validate);
+
+    private static bool? Denial(Finding finding) => finding switch
+    {
+        Finding.Denial => true,
+        Finding.NoDenial => false,
+        _ => null,
+    };
+
+    private static void Required<T>(Validation v, string field, T? value, string allowed) where T : struct
+    {
+        if (value is null) v.Add(field, $"must be {allowed}");
+    }
+
+    /// <summary>The caller's own token, for calls to the Petition service.</summary>
+    private static Metadata Caller(ServerCallContext context) =>
+        context.GetHttpContext().Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? new Metadata { { "Authorization", auth } } : [];
+}

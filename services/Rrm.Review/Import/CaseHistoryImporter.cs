@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+using Rrm.Grpc.Review.V1;
+using Rrm.Review.Application;
+using Rrm.Review.Data;
+using Rrm.Review.Grpc;
+using Rrm.Review.Messaging;
+using Rrm.ServiceDefaults.Errors;
+using Rrm.ServiceDefaults.Hosting;
+using Rrm.ServiceDefaults.Reference;
+using Domain = Rrm.Review.Domain;
+
+namespace Rrm.Review.Import;
+
+/// <summary>
+/// Replays case histories (the CSV format of ../shared/fixtures) through the same state machine as the
+/// RPCs. Each case is stored whole or not at all, in its own transaction; its events are published
+/// marked as replayed (recorded by consumers, never notified). Clocks closed during the replay raise no
+/// alert; one still running when the history ends is scheduled like any other. A case already imported
+/// with the same rows is left unchanged.
+/// </summary>
+internal sealed class CaseHistoryImporter(
+    ReviewDbContext db, CaseCommands commands, CaseClocks clocks, CaseEvents events, FacilityDirectory facilities, Domain.BusinessCalendar calendar,
+    TimeProvider clock, ILogger<CaseHistoryImporter> logger)
+{
+    public const int MaxCsvLength = 4 * 1024 * 1024;
+    private static readonly string[] Header = ["case_ref", "facility", "legal_name", "city", "state", "sector", "workers", "date", "act", "detail"];
+    private const int CaseRef = 0, CommonName = 1, LegalName = 2, City = 3, State = 4, Sector = 5, Workers = 6, Date = 7, Act = 8, Detail = 9;
+
+    public async Task<List<CaseImportResult>> ImportAsync(string csv, string recordedBy, Metadata caller, CancellationToken ct)
+    {
+        List<CsvRecord> records;
+        try { records = Csv.Parse(csv); }
+        catch (FormatException e) { throw new RequestValidationException([new("csv", e.Message)]); }
+        if (records.Count == 0 || !records[0].Fields.Select(f => f.Trim()).SequenceEqual(Header))
+            throw new RequestValidationException([new("csv", $"line 1 must be the header {string.Join(",", Header)}")]);
+        if (records.Skip(1).FirstOrDefault(r => r.Fields.Count != Header.Length) is { } bad)
+            throw new RequestValidationException([new("csv", $"line {bad.Line} has {bad.Fields.Count} fields; every line has {Header.Length}")]);
+
+        var results = new List<CaseImportResult>();
+        foreach (var history in records.Skip(1).GroupBy(r => r.Fields[CaseRef].Trim()))
+        {
+            var rows = history.ToList();
+            CaseImportResult result;
+            try
+            {
+                result = await ImportCaseAsync(history.Key, rows, $"{recordedBy} (import)", caller, ct);
+            }
+            catch (RowException e)
+            {
+                db.ChangeTracker.Clear();
+                result = new CaseImportResult { CaseRef = history.Key, Outcome = CaseImportResult.Types.Outcome.Rejected, Row = e.Line, Reason = e.Message };
+            }
+            logger.LogInformation("Import of case {CaseReference}: {Outcome}{Reason}", history.Key, result.Outcome, result.Reason.Length > 0 ? $" (line {result.Row}: {result.Reason})" : "");
+            results.Add(result);
+        }
+        return results;
+    }
+
+    private async Task<CaseImportResult> ImportCaseAsync(string reference, List<CsvRecord> rows, string recordedBy, Metadata caller, CancellationToken ct)
+    {
+        if (reference.Length is 0 or > 100) throw new RowException(rows[0].Line, "case_ref must be 1 to 100 characters");
+        var hash = Hash(rows);
+        if (await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Reference == reference, ct) is { } existing)
+        {
+            if (existing.ImportHash != hash)
+                throw new RowException(rows[0].Line, $"case_ref {reference} was already imported with a different history (case {existing.Id}); nothing was changed");
+            return Result(existing, CaseImportResult.Types.Outcome.Unchanged);
+        }
+        if (rows.FirstOrDefault(r => !FacilityColumns(r).SequenceEqual(FacilityColumns(rows[0]))) is { } differing)
+            throw new RowException(differing.Line, "the facility columns differ from the case's first line");
+
+        var facility = await FacilityAsync(rows[0], caller, ct);
+        Domain.EnforcementCase? c = null;
+        var now = clock.GetUtcNow();
+        foreach (var row in rows)
+        {
+            try
+            {
+                var (ctx, detail) = Context(row, recordedBy, now);
+                c = await ReplayAsync(c, row, ctx, detail, reference, facility, ct);
+                await events.PublishActAsync(db, c, ctx, ct);
+            }
+            catch (Exception e) when (e is RequestValidationException or InvalidStateTransitionException or FormatException)
+            {
+                throw new RowException(row.Line, e is RequestValidationException v ? string.Join("; ", v.Violations.Select(x => x.Description)) : e.Message);
+            }
+        }
+        c!.MarkImported(hash);
+        db.Cases.Add(c);
+        db.Timeline.AddRange(c.NewEntries);
+        await clocks.SyncAsync(db, c, ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            throw new RowException(rows[0].Line, $"case_ref {reference} was imported concurrently; import again to see its outcome");
+        }
+        db.ChangeTracker.Clear();
+        return Result(c, CaseImportResult.Types.Outcome.Imported);
+    }
+
+    private async Task<Domain.EnforcementCase> ReplayAsync(Domain.EnforcementCase? c, CsvRecord row, Domain.ActContext ctx, string detail,
+        string reference, Domain.CaseFacility facility, CancellationToken ct)
+    {
+        var act = row.Fields[Act].Trim();
+        if (act is "petition_received" or "self_initiated")
+        {
+            if (c is not null) throw new FormatException($"{act} can only be a case's first act");
+            return act == "self_initiated"
+                ? Domain.EnforcementCase.SelfInitiate(facility, ctx, reference)
+                : Domain.EnforcementCase.ReceivePetition(facility, ctx with { Note = "" }, reference, detail);
+        }
+        if (c is null) throw new FormatException("a case's first act must be petition_received or self_initiated");
+        var recorded = act switch
+        {
+            "ilc_sufficient" => c.DeterminePetition(ctx, sufficient: true),
+            "ilc_insufficient" => c.DeterminePetition(ctx, sufficient: false),
+            "request_for_review" => c.RequestReview(ctx with { Note = "" }, detail switch
+            {
+                "suspend_liquidation" => true,
+                "no_suspension" => false,
+                _ => throw new FormatException("the detail of request_for_review must be suspend_liquidation or no_suspension"),
+            }),
+            "mexico_accepted" => c.RecordMexicoResponse(ctx, Domain.MexicoResponse.Accepted),
+            "mexico_declined" => c.RecordMexicoResponse(ctx, Domain.MexicoResponse.Declined),
+            "denial_found" => c.RecordReviewFindings(ctx, denialFound: true),
+            "no_denial_found" => c.RecordReviewFindings(ctx, denialFound: false),
+            "remediation_agreed" => AgreePlan(c, ctx, detail),
+            "remediation_completed" => c.CompleteRemediation(ctx),
+            "resolved" => c.Resolve(ctx),
+            "panel_requested" => c.RequestPanel(ctx, ""),
+            "panel_constituted" => c.ConstitutePanel(ctx, []),
+            "panel_found_denial" => c.RecordPanelDetermination(ctx, denialFound: true),
+            "panel_found_no_denial" => c.RecordPanelDetermination(ctx, denialFound: false),
+            "remedy_imposed" => c.ImposeRemedy(ctx, RemedyKindIn(detail), detail, await commands.PriorDenialsAsync(c, ct)),
+            "remedy_lifted" => c.LiftRemedies(ctx),
+            "closed" => c.Close(ctx, detail.Length > 0 ? detail : throw new FormatException("the detail of closed must say why"), resumeLiquidation: true),
+            _ => throw new FormatException($"unknown act '{act}'"),
+        };
+        if (!recorded) throw new FormatException($"{act} repeats the case's previous line");
+        return c;
+    }
+
+    /// <summary>"due=2023-12-31; date assumed" → the plan due on that date, with the rest as the note.</summary>
+    private static bool AgreePlan(Domain.EnforcementCase c, Domain.ActContext ctx, string detail)
+    {
+        var parts = detail.Split(';', 2, StringSplitOptions.TrimEntries);
+        if (!parts[0].StartsWith("due=") || !DateOnly.TryParseExact(parts[0][4..], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due))
+            throw new FormatException("the detail of remediation_agreed must start with due=YYYY-MM-DD");
+        return c.AgreeRemediationPlan(ctx with { Note = parts.Length > 1 ? parts[1] : "" }, due, []);
+    }
+
+    private static Domain.RemedyKind RemedyKindIn(string detail) => detail.ToLowerInvariant() switch
+    {
+        var d when d.Contains("preferen") => Domain.RemedyKind.PreferenceSuspension,
+        var d when d.Contains("penalt") => Domain.RemedyKind.Penalty,
+        var d when d.Contains("entry") => Domain.RemedyKind.EntryDenial,
+        _ => throw new FormatException("the detail of remedy_imposed must name the remedy: preference, penalty or entry"),
+    };
+
+    private (Domain.ActContext Context, string Detail) Context(CsvRecord row, string recordedBy, DateTimeOffset now)
+    {
+        var text = row.Fields[Date].Trim();
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            throw new FormatException($"date '{text}' is not YYYY-MM-DD");
+        if (date < Domain.TreatyPeriods.EntryIntoForce)
+            throw new FormatException($"date {date:yyyy-MM-dd} is before USMCA's entry into force ({Domain.TreatyPeriods.EntryIntoForce:yyyy-MM-dd})");
+        var today = LegalCalendar.Today(clock);
+        if (date > today) throw new FormatException($"date {date:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd})");
+        var detail = row.Fields[Detail].Trim();
+        if (detail.Length > Domain.EnforcementCase.MaxTextLength) throw new FormatException($"the detail is longer than {Domain.EnforcementCase.MaxTextLength} characters");
+        return (new Domain.ActContext(date, null, detail, recordedBy, now, calendar, Replayed: true), detail);
+    }
+
+    /// <summary>The registered facility of that legal name and state, else one known only from the history (its MID derived without an address).</summary>
+    private async Task<Domain.CaseFacility> FacilityAsync(CsvRecord row, Metadata caller, CancellationToken ct)
+    {
+        var f = row.Fields;
+        var legalName = f[LegalName].Trim();
+        var city = f[City].Trim();
+        if (legalName.Length is 0 or > 300) throw new RowException(row.Line, "legal_name must be 1 to 300 characters");
+        if (city.Length is 0 or > 100) throw new RowException(row.Line, "city must be 1 to 100 characters");
+        if (!MexicanStates.TryParse(f[State], out var state)) throw new RowException(row.Line, $"state '{f[State]}' is not a Mexican state");
+        var workers = 0;
+        if (f[Workers].Trim().Length > 0 && (!int.TryParse(f[Workers].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out workers) || workers > 1_000_000))
+            throw new RowException(row.Line, $"workers '{f[Workers]}' is not a number of workers (0 to 1000000)");
+        if (await facilities.FindAsync(legalName, state!.Code, caller, ct) is { } registered) return registered;
+        var subsector = f[Sector].Trim();
+        return new Domain.CaseFacility
+        {
+            LegalName = legalName,
+            CommonName = f[CommonName].Trim(),
+            City = city,
+            StateCode = state.Code,
+            StateName = state.Name,
+            Sector = SectorOf(subsector),
+            Subsector = subsector,
+            ApproximateWorkers = workers,
+            Mids = [await facilities.DeriveMidAsync(legalName, "", city, caller, ct)],
+        };
+    }
+
+    /// <summary>The Annex's priority sector of a history's free-text sector ("auto parts", "tires", "mining", "call centers").</summary>
+    private static string SectorOf(string text) => text.ToLowerInvariant() switch
+    {
+        var t when t.Contains("mining") || t.Contains("mine") => "mining",
+        var t when t.Contains("call center") || t.Contains("service") => "services",
+        _ => "manufacturing",
+    };
+
+    private static IEnumerable<string> FacilityColumns(CsvRecord r) => r.Fields.Skip(CommonName).Take(Date - CommonName).Select(x => x.Trim());
+
+    private static string Hash(IEnumerable<CsvRecord> rows) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', rows.Select(r => string.Join('\u001f', r.Fields.Select(f => f.Trim())))))));
+
+    private static CaseImportResult Result(Domain.EnforcementCase c, CaseImportResult.Types.Outcome outcome) => new()
+    {
+        CaseRef = c.Reference ?? "", Outcome = outcome, CaseId = c.Id.ToString(), FinalState = c.State.ByName<CaseState>(),
+    };
+
+    private sealed class RowException(int line, string message) : Exception(message)
+    {
+        public int Line { get; } = line;
+    }
+}

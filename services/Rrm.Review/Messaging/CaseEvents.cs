@@ -1,0 +1,149 @@
+using Rrm.Contracts.Events;
+using Rrm.Review.Application;
+using Rrm.Review.Data;
+using Rrm.Review.Domain;
+using Rrm.ServiceDefaults.Text;
+
+namespace Rrm.Review.Messaging;
+
+/// <summary>Turns what an act did to a case into integration events, queued in the outbox with the act.</summary>
+internal sealed class CaseEvents
+{
+    /// <summary>Queues the events of the act <paramref name="c"/> just recorded (none when it changed nothing).</summary>
+    public async Task PublishActAsync(ReviewDbContext db, EnforcementCase c, ActContext ctx, CancellationToken ct)
+    {
+        if (c.LastRecordedAct is not { } act) return;
+        var reference = await RefAsync(db, c, ctx.Replayed, ct);
+        foreach (var @event in EventsOf(c, act, ctx, reference)) db.AddEvent(@event);
+    }
+
+    public async Task PublishDeadlineAsync(ReviewDbContext db, EnforcementCase c, DeadlineKind kind, DateOnly due, int? daysLeft, CancellationToken ct)
+    {
+        var reference = await RefAsync(db, c, replayed: false, ct);
+        var rule = DeadlineRule.All[kind];
+        db.AddEvent(daysLeft is { } days
+            ? new CaseDeadlineApproaching { Case = reference, Deadline = kind.Snake(), Description = rule.Description, DueDate = due, DaysLeft = days }
+            : new CaseDeadlineMissed { Case = reference, Deadline = kind.Snake(), Description = rule.Description, DueDate = due });
+    }
+
+    internal static IEnumerable<object> EventsOf(EnforcementCase c, CaseAct act, ActContext ctx, CaseRef reference)
+    {
+        var resumes = c.LastActEntries.Any(e => e.Kind == TimelineKind.LiquidationResumed);
+        switch (act)
+        {
+            case CaseAct.ReceivePetition or CaseAct.OpenOnSufficientPetition or CaseAct.SelfInitiate:
+                yield return new CaseOpened { Case = reference, OpenedDate = ctx.Date };
+                break;
+            case CaseAct.RequestReview:
+                yield return new ReviewRequested
+                {
+                    Case = reference,
+                    RequestDate = ctx.Date,
+                    AnnouncedDate = ctx.AnnouncedDate,
+                    SuspendLiquidation = c.LiquidationSuspended,
+                    AnswerDueDate = c.Running(DeadlineKind.MexicoAnswer)!.DueDate,
+                    ReviewDueDate = c.Running(DeadlineKind.MexicoReview)!.DueDate,
+                    Directive = c.LiquidationSuspended ? $"USTR letter to the Secretary of the Treasury of {ctx.Date:yyyy-MM-dd}" : "",
+                };
+                break;
+            case CaseAct.MexicoAccepts or CaseAct.MexicoDeclines or CaseAct.MexicoSilent:
+                yield return new MexicoResponded
+                {
+                    Case = reference,
+                    Response = act switch { CaseAct.MexicoAccepts => "accepted", CaseAct.MexicoDeclines => "declined", _ => "no_response" },
+                    ResponseDate = ctx.Date,
+                    Timely = Met(c, DeadlineKind.MexicoAnswer),
+                };
+                break;
+            case CaseAct.FindDenial or CaseAct.FindNoDenial:
+                yield return new ReviewFindingsRecorded
+                {
+                    Case = reference, DenialFound = act == CaseAct.FindDenial, FindingsDate = ctx.Date, Timely = Met(c, DeadlineKind.MexicoReview),
+                };
+                break;
+            case CaseAct.AgreeRemediation:
+                yield return new RemediationPlanAgreed
+                {
+                    Case = reference, AgreedDate = ctx.Date, CompletionDate = c.PlanCompletionDate!.Value,
+                    Actions = c.Actions.Select(a => a.Description).ToList(),
+                };
+                break;
+            case CaseAct.Resolve:
+                yield return new CaseResolved
+                {
+                    Case = reference, ResolutionDate = ctx.Date, AnnouncedDate = ctx.AnnouncedDate, LiquidationResumes = resumes,
+                    Summary = ctx.Note,
+                };
+                break;
+            case CaseAct.RequestPanel:
+                yield return new PanelRequested { Case = reference, RequestDate = ctx.Date, PanelCaseNumber = c.PanelCaseNumber };
+                break;
+            case CaseAct.PanelFindsDenial or CaseAct.PanelFindsNoDenial:
+                yield return new PanelDetermined
+                {
+                    Case = reference, DeterminationDate = ctx.Date, DenialFound = act == CaseAct.PanelFindsDenial,
+                    RemediesAvailableFrom = c.Running(DeadlineKind.RemedyNotice)?.DueDate,
+                };
+                if (act == CaseAct.PanelFindsNoDenial) yield return Closed(c, ctx, reference, "the panel found no denial of rights", resumes);
+                break;
+            case CaseAct.ImposeRemedy:
+                var imposed = c.Remedies[^1];
+                yield return new RemedyImposed
+                {
+                    Case = reference, RemedyId = imposed.Id, Kind = imposed.Kind.Snake(), Description = imposed.Description, ImposedDate = ctx.Date,
+                };
+                break;
+            case CaseAct.LiftRemedies:
+                foreach (var lifted in c.Remedies.Where(r => r.LiftedOn == ctx.Date))
+                    yield return new RemedyLifted { Case = reference, RemedyId = lifted.Id, Kind = lifted.Kind.Snake(), LiftedDate = ctx.Date };
+                yield return Closed(c, ctx, reference, "the denial of rights is remedied", resumes);
+                break;
+            case CaseAct.FindPetitionInsufficient:
+                yield return Closed(c, ctx, reference, "the ILC found the petition insufficient", resumes);
+                break;
+            case CaseAct.Close:
+                yield return Closed(c, ctx, reference, c.ClosureReason, resumes);
+                break;
+        }
+    }
+
+    private static CaseClosed Closed(EnforcementCase c, ActContext ctx, CaseRef reference, string reason, bool resumes) => new()
+    {
+        Case = reference, ClosedDate = ctx.Date, FinalState = c.State.Snake(), Reason = reason, LiquidationResumes = resumes,
+    };
+
+    private static bool Met(EnforcementCase c, DeadlineKind kind) => c.Deadlines.LastOrDefault(d => d.Kind == kind)?.Status == DeadlineStatus.Met;
+
+    private static async Task<CaseRef> RefAsync(ReviewDbContext db, EnforcementCase c, bool replayed, CancellationToken ct)
+    {
+        var invocation = await Invocations.OfAsync(db, c, ct);
+        var f = c.Facility;
+        return new CaseRef
+        {
+            CaseId = c.Id,
+            PetitionId = c.PetitionId,
+            Origin = c.Origin.Snake(),
+            Reference = c.Reference,
+            InvocationNumber = invocation?.Number,
+            InvocationNumberInYear = invocation?.NumberInYear,
+            InvocationYear = invocation?.Year,
+            LiquidationSuspended = c.LiquidationSuspended,
+            Replayed = replayed,
+            Facility = new FacilitySnapshot
+            {
+                FacilityId = f.FacilityId ?? Guid.Empty,
+                LegalName = f.LegalName,
+                CommonName = f.CommonName,
+                StreetAddress = f.StreetAddress,
+                City = f.City,
+                StateCode = f.StateCode,
+                StateName = f.StateName,
+                Sector = f.Sector,
+                Subsector = f.Subsector,
+                Owner = f.Owner,
+                ApproximateWorkers = f.ApproximateWorkers,
+                Mids = f.Mids.ToList(),
+            },
+        };
+    }
+}
