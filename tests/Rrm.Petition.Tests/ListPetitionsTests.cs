@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Rrm.Grpc.Common.V1;
 using Rrm.Grpc.Petition.V1;
+using Rrm.Testing;
 
 namespace Rrm.Petition.Tests;
 

@@ -11,29 +11,44 @@ namespace Rrm.Testing;
 /// </summary>
 public class ServiceFixture<TDb>(string schema) : IAsyncLifetime where TDb : RrmDbContext
 {
-    private TestVirtualHost _vhost = null!;
     public TestDatabase Database { get; private set; } = null!;
+    public TestVirtualHost VirtualHost { get; private set; } = null!;
     public ServiceFactory<TDb> Service { get; private set; } = null!;
 
     public virtual async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
-        _vhost = await TestVirtualHost.CreateAsync();
+        VirtualHost = await TestVirtualHost.CreateAsync();
         await ServiceFactory<TDb>.MigrateAsync(Database.ConnectionString, schema);
-        Service = new ServiceFactory<TDb>(Database.ConnectionString, _vhost.AmqpUri, services: ConfigureServices);
-        _ = Service.Server; // starts the host
-        await Service.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        await BeforeStartAsync();
+        Service = await StartAsync<TDb>(Settings, ConfigureServices);
     }
+
+    /// <summary>Starts (another replica of) a service over this fixture's database and virtual host, its bus connected.</summary>
+    public async Task<ServiceFactory<T>> StartAsync<T>(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        where T : RrmDbContext
+    {
+        var factory = new ServiceFactory<T>(Database.ConnectionString, VirtualHost.AmqpUri, settings, services);
+        _ = factory.Server; // starts the host
+        await factory.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        return factory;
+    }
+
+    /// <summary>Runs after the database and virtual host exist, before the service starts (e.g. to start a service it calls).</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    /// <summary>Settings of the host under test, besides connection strings and the signing key.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
 
     /// <summary>Replaces services of the host under test, e.g. the clock.</summary>
     protected virtual void ConfigureServices(IServiceCollection services) { }
 
     public Task<long> CountAsync(string table) => Database.ScalarAsync<long>($"SELECT count(*) FROM {schema}.{table}");
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Service.DisposeAsync();
-        await _vhost.DisposeAsync();
+        await VirtualHost.DisposeAsync();
         await Database.DisposeAsync();
     }
 }

@@ -7,6 +7,7 @@ using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Hosting;
+using Rrm.ServiceDefaults.Reference;
 using Domain = Rrm.Review.Domain;
 
 namespace Rrm.Review.Application;
@@ -34,9 +35,9 @@ internal sealed class CaseQueries(ReviewDbContext db, DatabaseNotifications noti
         Domain.CaseState? state = request.State == CaseState.Unspecified ? null : request.State.ToDomain<Domain.CaseState>();
         if (request.State != CaseState.Unspecified && state is null) v.Add("state", "is not a case state");
         Guid? facilityId = string.IsNullOrWhiteSpace(request.FacilityId) ? null : request.FacilityId.ToId("facility_id", v);
-        var mexicanState = request.MexicanState.Trim().ToUpperInvariant();
-        if (mexicanState.Length > 0 && (mexicanState.Length != 3 || !mexicanState.All(char.IsAsciiLetterUpper)))
-            v.Add("mexican_state", "must be an ISO 3166-2:MX code such as SLP");
+        MexicanState? mexicanState = null;
+        if (!string.IsNullOrWhiteSpace(request.MexicanState) && !MexicanStates.TryParse(request.MexicanState, out mexicanState))
+            v.Add("mexican_state", $"'{request.MexicanState}' is not a Mexican state: use {MexicanStates.Describe()}");
         var sector = request.Sector.Trim().ToLowerInvariant();
         if (sector.Length > 0 && sector is not ("manufacturing" or "services" or "mining")) v.Add("sector", "must be manufacturing, services or mining");
         if (request.Year != 0 && request.Year is < 2020 or > 9999) v.Add("year", "must be a year from 2020 (USMCA's entry into force)");
@@ -47,7 +48,7 @@ internal sealed class CaseQueries(ReviewDbContext db, DatabaseNotifications noti
         var query = db.Cases.AsNoTracking();
         if (state is not null) query = query.Where(c => c.State == state);
         if (facilityId is not null) query = query.Where(c => c.Facility.FacilityId == facilityId);
-        if (mexicanState.Length > 0) query = query.Where(c => c.Facility.StateCode == mexicanState);
+        if (mexicanState is not null) query = query.Where(c => c.Facility.StateCode == mexicanState.Code);
         if (sector.Length > 0) query = query.Where(c => c.Facility.Sector == sector);
         if (request.Year != 0)
         {

@@ -359,24 +359,28 @@ public sealed class EnforcementCase
     /// </summary>
     public bool MarkDeadlineMissed(DeadlineKind kind, DateOnly dueDate, DateOnly today, DateTimeOffset now)
     {
-        var deadline = Running(kind);
-        if (deadline is null || deadline.DueDate != dueDate || deadline.Status != DeadlineStatus.Open || today <= dueDate
-            || deadline.Rule.WaitingPeriod) return false;
+        if (RunningOnTime(kind, dueDate) is not { Rule.WaitingPeriod: false } deadline || today <= dueDate) return false;
         deadline.Status = DeadlineStatus.Overdue;
-        Append(TimelineKind.DeadlineMissed, null, new ActContext(today, null, "", "scheduler", now, new BusinessCalendar()),
-            $"Missed: {deadline.Rule.Description} by {dueDate:yyyy-MM-dd}; nothing is recorded", deadline);
+        Alert(TimelineKind.DeadlineMissed, deadline, today, now, $"Missed: {deadline.Rule.Description} by {dueDate:yyyy-MM-dd}; nothing is recorded");
         return true;
     }
 
     /// <summary>A reminder that <paramref name="kind"/> is due in <paramref name="daysLeft"/> days, while it still runs on time.</summary>
     public bool RemindOfDeadline(DeadlineKind kind, DateOnly dueDate, int daysLeft, DateOnly today, DateTimeOffset now)
     {
-        var deadline = Running(kind);
-        if (deadline is null || deadline.DueDate != dueDate || deadline.Status != DeadlineStatus.Open || today > dueDate) return false;
-        Append(TimelineKind.DeadlineApproaching, null, new ActContext(today, null, "", "scheduler", now, new BusinessCalendar()),
-            $"Due in {daysLeft} day(s): {deadline.Rule.Description} by {dueDate:yyyy-MM-dd}", deadline);
+        if (RunningOnTime(kind, dueDate) is not { } deadline || today > dueDate) return false;
+        Alert(TimelineKind.DeadlineApproaching, deadline, today, now, $"Due in {daysLeft} day(s): {deadline.Rule.Description} by {dueDate:yyyy-MM-dd}");
         return true;
     }
+
+    /// <summary>Who records alerts on timelines.</summary>
+    public const string Scheduler = "scheduler";
+
+    private CaseDeadline? RunningOnTime(DeadlineKind kind, DateOnly dueDate) =>
+        Running(kind) is { Status: DeadlineStatus.Open } d && d.DueDate == dueDate ? d : null;
+
+    private void Alert(TimelineKind kind, CaseDeadline deadline, DateOnly today, DateTimeOffset now, string summary) =>
+        Append(kind, null, new ActContext(today, null, "", Scheduler, now, new BusinessCalendar()), summary, deadline);
 
     // ---------------------------------------------------------------- the one path of every act
 
