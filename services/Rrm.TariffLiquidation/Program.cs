@@ -7,4 +7,5 @@ builder.AddTariffLiquidation();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapTariffLiquidation();
 return await app.RunServiceAsync(args);

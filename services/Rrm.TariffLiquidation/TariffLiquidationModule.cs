@@ -1,10 +1,14 @@
-using Rrm.TariffLiquidation.Data;
 using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Messaging;
+using Rrm.TariffLiquidation.Application;
+using Rrm.TariffLiquidation.Data;
+using Rrm.TariffLiquidation.Grpc;
+using Rrm.TariffLiquidation.Messaging;
 
 namespace Rrm.TariffLiquidation;
 
-/// <summary>The TariffLiquidation service's wiring. Its domain arrives with its own issue.</summary>
+/// <summary>The Tariff-Liquidation service's wiring.</summary>
 public static class TariffLiquidationModule
 {
     public const string ServiceName = "tariff-liquidation";
@@ -13,7 +17,27 @@ public static class TariffLiquidationModule
     {
         builder.AddServiceDefaults(ServiceName);
         builder.AddServiceDatabase<LiquidationDbContext>(LiquidationDbContext.SchemaName);
-        builder.AddServiceMessaging(ServiceName);
+        builder.AddServiceMessaging(ServiceName, bus =>
+        {
+            bus.AddConsumer<CaseOpenedConsumer>();
+            bus.AddConsumer<ReviewRequestedConsumer>();
+            bus.AddConsumer<CaseResolvedConsumer>();
+            bus.AddConsumer<CaseClosedConsumer>();
+            bus.AddConsumer<RemedyImposedConsumer>();
+            bus.AddConsumer<RemedyLiftedConsumer>();
+        });
+        builder.Services.AddValidatedOptions<LiquidationOptions>(LiquidationOptions.SectionName);
+        builder.Services.AddDatabaseNotificationChannel(InstructionLedger.Channel);
+        builder.Services.AddHostedService<FeedTopology>();
+        builder.Services.AddScoped<OrderDesk>();
+        builder.Services.AddScoped<EntryRegistry>();
+        builder.Services.AddScoped<LiquidationQueries>();
         return builder;
+    }
+
+    public static WebApplication MapTariffLiquidation(this WebApplication app)
+    {
+        app.MapGrpcService<LiquidationGrpcService>();
+        return app;
     }
 }

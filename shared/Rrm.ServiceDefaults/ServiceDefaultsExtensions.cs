@@ -63,6 +63,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseNotifications>());
         builder.Services.AddValidatedOptions<OutboxOptions>(OutboxOptions.SectionName);
         builder.Services.AddValidatedOptions<DeadlineOptions>(DeadlineOptions.SectionName);
+        builder.Services.TryAddSingleton<FeedPublisher>();
         builder.Services.AddSingleton<OutboxRelay<TDb>>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay<TDb>>());
         builder.Services.AddSingleton<DeadlineScheduler<TDb>>();

@@ -11,12 +11,6 @@ namespace Rrm.Review.Grpc;
 /// <summary>Hand-written mapping from the domain to the protos. Enums map by name (the proto names drop their prefix).</summary>
 internal static class CaseMapping
 {
-    public static TTo ByName<TTo>(this System.Enum value) where TTo : struct, System.Enum => System.Enum.Parse<TTo>(value.ToString());
-
-    /// <summary>A proto enum value as its domain value; null for UNSPECIFIED or an unknown number.</summary>
-    public static TTo? ToDomain<TTo>(this System.Enum value) where TTo : struct, System.Enum =>
-        System.Enum.IsDefined(value.GetType(), value) && System.Enum.TryParse<TTo>(value.ToString(), out var parsed) ? parsed : null;
-
     public static Proto.Case ToProto(this EnforcementCase c, Invocations.Numbers? invocation, ClaimsPrincipal user,
         IEnumerable<TimelineEntry>? timeline = null)
     {

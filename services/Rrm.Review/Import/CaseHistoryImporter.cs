@@ -9,6 +9,7 @@ using Rrm.Review.Data;
 using Rrm.Review.Grpc;
 using Rrm.Review.Messaging;
 using Rrm.ServiceDefaults.Errors;
+using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Hosting;
 using Rrm.ServiceDefaults.Reference;
 using Domain = Rrm.Review.Domain;

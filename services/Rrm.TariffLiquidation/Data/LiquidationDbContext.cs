@@ -1,12 +1,84 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Rrm.ServiceDefaults.Data;
+using Rrm.TariffLiquidation.Domain;
 
 namespace Rrm.TariffLiquidation.Data;
 
 public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> options) : RrmDbContext(options, SchemaName)
 {
     public const string SchemaName = "liquidation";
+
+    public DbSet<LiquidationOrder> Orders => Set<LiquidationOrder>();
+    public DbSet<InstructionRecord> Instructions => Set<InstructionRecord>();
+    public DbSet<CustomsEntry> Entries => Set<CustomsEntry>();
+    public DbSet<KnownMid> KnownMids => Set<KnownMid>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<LiquidationOrder>(e =>
+        {
+            e.ToTable("orders");
+            e.HasKey(o => o.Id);
+            e.Property(o => o.Kind).HasConversion<string>().HasMaxLength(30);
+            e.Property(o => o.FacilityName).HasMaxLength(300);
+            e.Property(o => o.Directive).HasMaxLength(500);
+            e.Property(o => o.Description).HasMaxLength(2000);
+            e.HasIndex(o => o.CaseId);
+            e.HasIndex(o => o.Mids).HasMethod("gin");
+            e.Ignore(o => o.InForce);
+        });
+        modelBuilder.Entity<InstructionRecord>(e =>
+        {
+            e.ToTable("instructions");
+            e.HasKey(i => i.Sequence);
+            e.Property(i => i.Sequence).ValueGeneratedNever();
+            e.HasIndex(i => i.Id).IsUnique();
+            e.Property(i => i.Kind).HasConversion<string>().HasMaxLength(30);
+            e.Property(i => i.FacilityName).HasMaxLength(300);
+            e.Property(i => i.Directive).HasMaxLength(500);
+            e.Property(i => i.RemedyDescription).HasMaxLength(2000);
+            e.HasIndex(i => i.CaseId);
+            e.Ignore(i => i.RoutingKey);
+        });
+        modelBuilder.Entity<InstructionCounter>(e =>
+        {
+            e.ToTable("instruction_counter");
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Id).ValueGeneratedNever();
+            e.HasData(new InstructionCounter { Id = InstructionCounter.SingleRow, LastSequence = 0 });
+        });
+        modelBuilder.Entity<CustomsEntry>(e =>
+        {
+            e.ToTable("entries");
+            e.HasKey(x => x.EntryNumber);
+            e.Property(x => x.EntryNumber).HasMaxLength(EntryNumber.Length).IsFixedLength();
+            e.Property(x => x.FilerCode).HasMaxLength(3).IsFixedLength();
+            e.Property(x => x.Importer).HasMaxLength(40);
+            e.Property(x => x.Mid).HasMaxLength(15);
+            e.Property(x => x.CountryOfOrigin).HasMaxLength(2).IsFixedLength();
+            e.Property(x => x.EnteredValue).HasPrecision(18, 2);
+            e.Property(x => x.EstimatedDuties).HasPrecision(18, 2);
+            e.Property(x => x.TariffNumber).HasMaxLength(10);
+            e.HasIndex(x => new { x.Mid, x.EntryDate });
+        });
+        modelBuilder.Entity<KnownMid>(e =>
+        {
+            e.ToTable("known_mids");
+            e.HasKey(m => m.Mid);
+            e.Property(m => m.Mid).HasMaxLength(15);
+            e.Property(m => m.FacilityName).HasMaxLength(300);
+        });
+    }
+}
+
+/// <summary>The one row whose update numbers instructions: its row lock makes the sequence gap-free across replicas.</summary>
+public sealed class InstructionCounter
+{
+    public const int SingleRow = 1;
+    public int Id { get; set; }
+    public long LastSequence { get; set; }
 }
 
 /// <summary>For <c>dotnet ef</c> only: builds the context without booting the host.</summary>

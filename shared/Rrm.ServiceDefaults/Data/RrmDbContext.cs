@@ -41,6 +41,10 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
     /// <summary>Queues an integration event; it is published only if the surrounding SaveChanges commits.</summary>
     public void AddEvent(object @event) => OutboxMessages.Add(OutboxMessage.For(@event, DateTimeOffset.UtcNow));
 
+    /// <summary>Queues a feed message (<see cref="OutboxMessage.ForFeed"/>); published only if the surrounding SaveChanges commits.</summary>
+    public void AddFeedMessage(Guid messageId, string exchange, string routingKey, string schema, string body, IReadOnlyDictionary<string, string> headers) =>
+        OutboxMessages.Add(OutboxMessage.ForFeed(messageId, exchange, routingKey, schema, body, headers, DateTimeOffset.UtcNow));
+
     /// <summary>Schedules (or moves) the deadline with this key. Saved with the next SaveChanges.</summary>
     public async Task ScheduleDeadlineAsync(string key, string kind, DateTimeOffset dueAt, object? payload,
         CancellationToken cancellationToken)
@@ -81,6 +85,9 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
             e.Property(m => m.Type).HasMaxLength(200);
             e.Property(m => m.Payload).HasColumnType("jsonb");
             e.Property(m => m.TraceParent).HasMaxLength(128);
+            e.Property(m => m.Exchange).HasMaxLength(200);
+            e.Property(m => m.RoutingKey).HasMaxLength(200);
+            e.Property(m => m.Headers).HasColumnType("jsonb");
             e.Property(m => m.LastError).HasMaxLength(2000);
             e.HasIndex(m => m.NextAttemptAt).HasFilter("processed_at IS NULL").HasDatabaseName("ix_outbox_messages_pending");
         });

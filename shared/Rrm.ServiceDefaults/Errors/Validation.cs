@@ -10,6 +10,8 @@ public sealed class Validation
 
     public bool IsValid => _violations.Count == 0;
 
+    public IReadOnlyList<FieldViolation> Violations => _violations;
+
     public Validation Add(string field, string description)
     {
         _violations.Add(new FieldViolation(field, description));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Rrm.Grpc.Common.V1;
 using Rrm.ServiceDefaults.Errors;
 
@@ -50,5 +51,39 @@ public static class ProtoMapping
         var id = value.ToId(field, validation);
         validation.ThrowIfInvalid();
         return id;
+    }
+
+    /// <summary>The value of <typeparamref name="TTo"/> with the same name (domain and proto enums; proto names drop their prefix).</summary>
+    public static TTo ByName<TTo>(this Enum value) where TTo : struct, Enum => Enum.Parse<TTo>(value.ToString());
+
+    /// <summary>A proto enum value as its domain value; null for UNSPECIFIED or a number the proto does not define.</summary>
+    public static TTo? ToDomain<TTo>(this Enum value) where TTo : struct, Enum =>
+        Enum.IsDefined(value.GetType(), value) && Enum.TryParse<TTo>(value.ToString(), out var parsed) ? parsed : null;
+
+    public static Rrm.Grpc.Common.V1.Decimal ToProto(this decimal value) => new() { Value = value.ToString(CultureInfo.InvariantCulture) };
+
+    /// <summary>
+    /// An exact amount: plain decimal notation, at most <paramref name="scale"/> decimals, not negative unless
+    /// <paramref name="allowNegative"/>. Problems are violations of <paramref name="field"/>; 0 is returned then.
+    /// </summary>
+    public static decimal ToDecimal(this Rrm.Grpc.Common.V1.Decimal? value, string field, Validation validation, int scale = 2, bool allowNegative = false)
+    {
+        var text = value?.Value?.Trim() ?? "";
+        if (text.Length == 0) { validation.Add(field, "is required"); return 0; }
+        if (!IsPlainDecimal(text) || !decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+        {
+            validation.Add(field, $"'{text}' is not a decimal number such as 1250.00");
+            return 0;
+        }
+        if (amount < 0 && !allowNegative) validation.Add(field, "must not be negative");
+        else if (amount.Scale > scale) validation.Add(field, $"has more than {scale} decimals");
+        return amount;
+    }
+
+    private static bool IsPlainDecimal(string text)
+    {
+        var digits = text.StartsWith('-') ? text[1..] : text;
+        var parts = digits.Split('.');
+        return parts.Length <= 2 && parts.All(p => p.Length is > 0 and <= 20 && p.All(char.IsAsciiDigit));
     }
 }

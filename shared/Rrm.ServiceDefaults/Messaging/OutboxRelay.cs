@@ -21,6 +21,7 @@ public sealed class OutboxRelay<TDb>(
     IServiceScopeFactory scopes,
     IOptions<OutboxOptions> options,
     DatabaseNotifications notifications,
+    FeedPublisher feed,
     ILogger<OutboxRelay<TDb>> logger) : BackgroundService where TDb : RrmDbContext
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -68,7 +69,7 @@ public sealed class OutboxRelay<TDb>(
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(options.Value.PublishTimeout);
-                await PublishAsync(publisher, row, timeout.Token);
+                await PublishAsync(publisher, feed, row, timeout.Token);
                 row.ProcessedAt = DateTimeOffset.UtcNow;
                 RrmMetrics.OutboxPublished.Add(1);
                 RrmMetrics.OutboxLag.Record((row.ProcessedAt.Value - row.CreatedAt).TotalMilliseconds);
@@ -88,13 +89,18 @@ public sealed class OutboxRelay<TDb>(
         return rows.Count;
     }
 
-    private static async Task PublishAsync(IPublishEndpoint publisher, OutboxMessage row, CancellationToken cancellationToken)
+    private static async Task PublishAsync(IPublishEndpoint publisher, FeedPublisher feed, OutboxMessage row, CancellationToken cancellationToken)
     {
         // Continue the trace of the request that wrote the row.
         ActivityContext.TryParse(row.TraceParent, null, out var parent);
         using var activity = RrmTelemetry.Source.StartActivity("outbox publish", ActivityKind.Internal, parent);
         activity?.SetTag("messaging.message.id", row.MessageId);
         activity?.SetTag("rrm.event", row.Type);
+        if (row.Exchange is not null)
+        {
+            await feed.PublishAsync(row, cancellationToken);
+            return;
+        }
         var message = row.Deserialize();
         await publisher.Publish(message, message.GetType(), context => context.MessageId = row.MessageId, cancellationToken);
     }

@@ -1,0 +1,56 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Rrm.Notification.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class OutboxFeedMessages : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "exchange",
+                schema: "notification",
+                table: "outbox_messages",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "headers",
+                schema: "notification",
+                table: "outbox_messages",
+                type: "jsonb",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "routing_key",
+                schema: "notification",
+                table: "outbox_messages",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "exchange",
+                schema: "notification",
+                table: "outbox_messages");
+
+            migrationBuilder.DropColumn(
+                name: "headers",
+                schema: "notification",
+                table: "outbox_messages");
+
+            migrationBuilder.DropColumn(
+                name: "routing_key",
+                schema: "notification",
+                table: "outbox_messages");
+        }
+    }
+}

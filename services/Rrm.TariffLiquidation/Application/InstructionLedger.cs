@@ -1,0 +1,39 @@
+using Google.Protobuf;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Rrm.TariffLiquidation.Data;
+using Rrm.TariffLiquidation.Domain;
+using Rrm.TariffLiquidation.Grpc;
+
+namespace Rrm.TariffLiquidation.Application;
+
+/// <summary>
+/// Issues customs instructions: numbers each in the caller's transaction (gap-free: a rolled-back number
+/// is given again), stores it in the ledger and queues it for the feed through the outbox (DESIGN.md §4).
+/// </summary>
+internal static class InstructionLedger
+{
+    public const string Exchange = "rrm.customs.instructions";
+    public const string Schema = "rrm.liquidation.v1.CustomsInstruction";
+    /// <summary>NOTIFY channel of new ledger lines (WatchInstructions).</summary>
+    public const string Channel = "liquidation_instructions";
+
+    private static readonly JsonFormatter CanonicalJson = new(JsonFormatter.Settings.Default);
+
+    /// <summary>Must run inside a transaction: the counter's row lock is held until it commits.</summary>
+    public static async Task IssueAsync(LiquidationDbContext db, InstructionRecord instruction, CancellationToken ct)
+    {
+        var transaction = db.Database.CurrentTransaction ?? throw new InvalidOperationException("Instructions are issued inside a transaction.");
+        var connection = db.Database.GetDbConnection();
+        await using (var next = connection.CreateCommand())
+        {
+            next.Transaction = transaction.GetDbTransaction();
+            next.CommandText = $"UPDATE \"{LiquidationDbContext.SchemaName}\".instruction_counter SET last_sequence = last_sequence + 1 WHERE id = {InstructionCounter.SingleRow} RETURNING last_sequence";
+            instruction.Sequence = (long)(await next.ExecuteScalarAsync(ct))!;
+        }
+        db.Instructions.Add(instruction);
+        var sequence = instruction.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        db.AddFeedMessage(instruction.Id, Exchange, instruction.RoutingKey, Schema, CanonicalJson.Format(instruction.ToProto()),
+            new Dictionary<string, string> { ["message-id"] = instruction.Id.ToString(), ["schema"] = Schema, ["sequence"] = sequence });
+    }
+}

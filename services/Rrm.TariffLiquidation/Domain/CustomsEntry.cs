@@ -1,0 +1,27 @@
+namespace Rrm.TariffLiquidation.Domain;
+
+/// <summary>An entry of goods as the customs system reported it. Never updated: its hold status is derived from orders.</summary>
+public sealed class CustomsEntry
+{
+    public string EntryNumber { get; init; } = "";
+    public string FilerCode { get; init; } = "";
+    public string Importer { get; init; } = "";
+    public string Mid { get; init; } = "";
+    public string CountryOfOrigin { get; init; } = "";
+    public DateOnly EntryDate { get; init; }
+    public decimal EnteredValue { get; init; }
+    public decimal EstimatedDuties { get; init; }
+    public string TariffNumber { get; init; } = "";
+    public bool UsmcaClaimed { get; init; }
+    public DateTimeOffset RegisteredAt { get; init; }
+}
+
+/// <summary>A facility the service knows from the Review service's events, by each of its MIDs.</summary>
+public sealed class KnownMid
+{
+    public string Mid { get; set; } = "";
+    public Guid? FacilityId { get; set; }
+    public string FacilityName { get; set; } = "";
+    /// <summary>Every MID of the facility, this one included.</summary>
+    public List<string> FacilityMids { get; set; } = [];
+}

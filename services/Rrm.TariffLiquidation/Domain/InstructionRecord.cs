@@ -1,0 +1,76 @@
+namespace Rrm.TariffLiquidation.Domain;
+
+public enum InstructionKind { LiquidationSuspend, LiquidationResume, PreferenceSuspend, PenaltyApply, EntryDeny, RemedyLift }
+
+/// <summary>
+/// One line of the customs instruction ledger (the public feed of DESIGN.md §4). The sequence number is
+/// given by <see cref="Data.InstructionLedger"/> in the issuing transaction, so it is gap-free.
+/// </summary>
+public sealed class InstructionRecord
+{
+    /// <summary>19 U.S.C. 1504(d): CBP liquidates within six months of the notice that a suspension is removed.</summary>
+    public const int LiquidateWithinMonths = 6;
+
+    public long Sequence { get; internal set; }
+    public Guid Id { get; private set; }
+    public InstructionKind Kind { get; private set; }
+    public Guid CaseId { get; private set; }
+    public int? InvocationNumber { get; private set; }
+    public Guid? FacilityId { get; private set; }
+    public string FacilityName { get; private set; } = "";
+    public List<string> Mids { get; private set; } = [];
+    public DateOnly EffectiveDate { get; private set; }
+    public string Directive { get; private set; } = "";
+    public DateOnly? LiquidateBy { get; private set; }
+    public Guid OrderId { get; private set; }
+    public Guid? RemedyId { get; private set; }
+    public string RemedyDescription { get; private set; } = "";
+    public DateTimeOffset IssuedAt { get; private set; }
+    public bool Replayed { get; private set; }
+
+    private InstructionRecord() { }
+
+    /// <summary>The instruction that tells customs about <paramref name="order"/> starting or (when <paramref name="lifted"/>) ending.</summary>
+    public static InstructionRecord For(LiquidationOrder order, bool lifted, string directive, bool replayed, DateTimeOffset now)
+    {
+        var kind = (order.Kind, lifted) switch
+        {
+            (OrderKind.LiquidationSuspension, false) => InstructionKind.LiquidationSuspend,
+            (OrderKind.LiquidationSuspension, true) => InstructionKind.LiquidationResume,
+            (OrderKind.PreferenceSuspension, false) => InstructionKind.PreferenceSuspend,
+            (OrderKind.Penalty, false) => InstructionKind.PenaltyApply,
+            (OrderKind.EntryDenial, false) => InstructionKind.EntryDeny,
+            _ => InstructionKind.RemedyLift,
+        };
+        var effective = lifted ? order.LiftedOn!.Value : order.EffectiveFrom;
+        return new InstructionRecord
+        {
+            Id = Guid.CreateVersion7(now),
+            Kind = kind,
+            CaseId = order.CaseId,
+            InvocationNumber = order.InvocationNumber,
+            FacilityId = order.FacilityId,
+            FacilityName = order.FacilityName,
+            Mids = [.. order.Mids],
+            EffectiveDate = effective,
+            Directive = directive,
+            LiquidateBy = kind == InstructionKind.LiquidationResume ? effective.AddMonths(LiquidateWithinMonths) : null,
+            OrderId = order.Id,
+            RemedyId = order.RemedyId,
+            RemedyDescription = order.RemedyId is null ? "" : order.Description,
+            IssuedAt = now,
+            Replayed = replayed,
+        };
+    }
+
+    /// <summary>The routing key on the feed exchange (DESIGN.md §4).</summary>
+    public string RoutingKey => Kind switch
+    {
+        InstructionKind.LiquidationSuspend => "liquidation.suspend",
+        InstructionKind.LiquidationResume => "liquidation.resume",
+        InstructionKind.PreferenceSuspend => "preference.suspend",
+        InstructionKind.PenaltyApply => "penalty.apply",
+        InstructionKind.EntryDeny => "entry.deny",
+        _ => "remedy.lift",
+    };
+}

@@ -1,0 +1,45 @@
+using Google.Protobuf.WellKnownTypes;
+using Rrm.ServiceDefaults.Grpc;
+using Rrm.TariffLiquidation.Domain;
+using Proto = Rrm.Grpc.Liquidation.V1;
+
+namespace Rrm.TariffLiquidation.Grpc;
+
+/// <summary>Hand-written mapping from the domain to the protos (enums by name; the proto names drop their prefix).</summary>
+internal static class Mapping
+{
+    public static Proto.CustomsInstruction ToProto(this InstructionRecord i) => new()
+    {
+        InstructionId = i.Id.ToString(),
+        Sequence = i.Sequence,
+        Kind = i.Kind.ByName<Proto.InstructionKind>(),
+        CaseId = i.CaseId.ToString(),
+        InvocationNumber = i.InvocationNumber ?? 0,
+        FacilityId = i.FacilityId?.ToString() ?? "",
+        FacilityName = i.FacilityName,
+        Mids = { i.Mids },
+        EffectiveDate = i.EffectiveDate.ToProto(),
+        Directive = i.Directive,
+        LiquidateBy = i.LiquidateBy?.ToProto(),
+        OrderId = i.OrderId.ToString(),
+        RemedyId = i.RemedyId?.ToString() ?? "",
+        RemedyDescription = i.RemedyDescription,
+        IssuedAt = Timestamp.FromDateTimeOffset(i.IssuedAt),
+        Replayed = i.Replayed,
+    };
+
+    public static Proto.Order ToProto(this LiquidationOrder o) => new()
+    {
+        OrderId = o.Id.ToString(),
+        Kind = o.Kind.ByName<Proto.OrderKind>(),
+        CaseId = o.CaseId.ToString(),
+        FacilityId = o.FacilityId?.ToString() ?? "",
+        FacilityName = o.FacilityName,
+        Mids = { o.Mids },
+        EffectiveFrom = o.EffectiveFrom.ToProto(),
+        LiftedOn = o.LiftedOn?.ToProto(),
+        Directive = o.Directive,
+        RemedyId = o.RemedyId?.ToString() ?? "",
+        Description = o.Description,
+    };
+}

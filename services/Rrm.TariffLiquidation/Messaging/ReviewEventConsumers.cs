@@ -1,0 +1,89 @@
+using MassTransit;
+using Rrm.Contracts.Events;
+using Rrm.ServiceDefaults.Messaging;
+using Rrm.TariffLiquidation.Application;
+using Rrm.TariffLiquidation.Data;
+using Rrm.TariffLiquidation.Domain;
+
+namespace Rrm.TariffLiquidation.Messaging;
+
+/// <summary>Learns a facility's MIDs when its case opens.</summary>
+internal sealed class CaseOpenedConsumer(LiquidationDbContext db, OrderDesk desk, ILogger<CaseOpenedConsumer> logger)
+    : IdempotentConsumer<CaseOpened, LiquidationDbContext>(db, logger)
+{
+    protected override Task HandleAsync(CaseOpened message, ConsumeContext<CaseOpened> context) =>
+        desk.KnowFacilityAsync(message.Case, context.CancellationToken);
+}
+
+/// <summary>A request for review with suspension: liquidation of the facility's entries is suspended from the request date.</summary>
+internal sealed class ReviewRequestedConsumer(LiquidationDbContext db, OrderDesk desk, ILogger<ReviewRequestedConsumer> logger)
+    : IdempotentConsumer<ReviewRequested, LiquidationDbContext>(db, logger)
+{
+    protected override async Task HandleAsync(ReviewRequested message, ConsumeContext<ReviewRequested> context)
+    {
+        if (message.SuspendLiquidation)
+            await desk.OpenAsync(message.Case, OrderKind.LiquidationSuspension, message.RequestDate, message.Directive, null, "", context.CancellationToken);
+        else
+            await desk.KnowFacilityAsync(message.Case, context.CancellationToken);
+    }
+}
+
+/// <summary>A resolution resumes liquidation (19 U.S.C. 4692(b)).</summary>
+internal sealed class CaseResolvedConsumer(LiquidationDbContext db, OrderDesk desk, ILogger<CaseResolvedConsumer> logger)
+    : IdempotentConsumer<CaseResolved, LiquidationDbContext>(db, logger)
+{
+    protected override Task HandleAsync(CaseResolved message, ConsumeContext<CaseResolved> context) =>
+        message.LiquidationResumes
+            ? desk.LiftAsync(message.Case, OrderKind.LiquidationSuspension, null, message.ResolutionDate,
+                Directives.Resume(message.ResolutionDate), context.CancellationToken)
+            : Task.CompletedTask;
+}
+
+/// <summary>A closure resumes liquidation when the case says so.</summary>
+internal sealed class CaseClosedConsumer(LiquidationDbContext db, OrderDesk desk, ILogger<CaseClosedConsumer> logger)
+    : IdempotentConsumer<CaseClosed, LiquidationDbContext>(db, logger)
+{
+    protected override Task HandleAsync(CaseClosed message, ConsumeContext<CaseClosed> context) =>
+        message.LiquidationResumes
+            ? desk.LiftAsync(message.Case, OrderKind.LiquidationSuspension, null, message.ClosedDate,
+                Directives.Resume(message.ClosedDate), context.CancellationToken)
+            : Task.CompletedTask;
+}
+
+/// <summary>A remedy after a panel's determination is an order too (19 U.S.C. 4693(a)).</summary>
+internal sealed class RemedyImposedConsumer(LiquidationDbContext db, OrderDesk desk, ILogger<RemedyImposedConsumer> logger)
+    : IdempotentConsumer<RemedyImposed, LiquidationDbContext>(db, logger)
+{
+    protected override Task HandleAsync(RemedyImposed message, ConsumeContext<RemedyImposed> context)
+    {
+        var kind = message.Kind switch
+        {
+            "preference_suspension" => OrderKind.PreferenceSuspension,
+            "penalty" => OrderKind.Penalty,
+            "entry_denial" => OrderKind.EntryDenial,
+            _ => throw new InvalidOperationException($"Unknown remedy kind '{message.Kind}' in RemedyImposed."),
+        };
+        return desk.OpenAsync(message.Case, kind, message.ImposedDate, Directives.Remedy(message.ImposedDate), message.RemedyId,
+            message.Description, context.CancellationToken);
+    }
+}
+
+/// <summary>The denial of rights is remedied: the remedy ends (19 U.S.C. 4693(b)).</summary>
+internal sealed class RemedyLiftedConsumer(LiquidationDbContext db, OrderDesk desk, ILogger<RemedyLiftedConsumer> logger)
+    : IdempotentConsumer<RemedyLifted, LiquidationDbContext>(db, logger)
+{
+    protected override Task HandleAsync(RemedyLifted message, ConsumeContext<RemedyLifted> context) =>
+        desk.LiftAsync(message.Case, null, message.RemedyId, message.LiftedDate, Directives.RemedyLifted(message.LiftedDate), context.CancellationToken);
+}
+
+/// <summary>The legal acts instructions cite.</summary>
+internal static class Directives
+{
+    public static string Resume(DateOnly date) =>
+        $"USTR notice to the Secretary of the Treasury of {date:yyyy-MM-dd}: the suspension of liquidation is removed (19 U.S.C. 4692(b))";
+
+    public static string Remedy(DateOnly date) => $"USTR direction to the Secretary of the Treasury of {date:yyyy-MM-dd} (19 U.S.C. 4693(a))";
+
+    public static string RemedyLifted(DateOnly date) =>
+        $"USTR notice to the Secretary of the Treasury of {date:yyyy-MM-dd}: the denial of rights is remedied (19 U.S.C. 4693(b))";
+}
