@@ -1,4 +1,5 @@
 using Grpc.Core;
+using MassTransit;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -38,6 +39,14 @@ public sealed class ServiceFactory<TDb> : WebApplicationFactory<TDb> where TDb :
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         if (_services is not null) builder.ConfigureTestServices(_services);
+    }
+
+    /// <summary>Starts the host and waits until its bus is connected, so its consumers' queues are bound.</summary>
+    public async Task<ServiceFactory<TDb>> StartedAsync()
+    {
+        _ = Server;
+        await Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        return this;
     }
 
     public GrpcChannel CreateChannel() =>

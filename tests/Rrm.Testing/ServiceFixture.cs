@@ -28,10 +28,19 @@ public class ServiceFixture<TDb>(string schema) : IAsyncLifetime where TDb : Rrm
     public async Task<ServiceFactory<T>> StartAsync<T>(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
         where T : RrmDbContext
     {
-        var factory = new ServiceFactory<T>(Database.ConnectionString, VirtualHost.AmqpUri, settings, services);
-        _ = factory.Server; // starts the host
-        await factory.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
-        return factory;
+        // Started without the test's ambient (async-local) context, as a process starts: MassTransit keeps its
+        // log context there, and a host started after another one was disposed would otherwise inherit it.
+        Task<ServiceFactory<T>> starting;
+        using (ExecutionContext.SuppressFlow())
+        {
+            starting = Task.Run(() =>
+            {
+                var created = new ServiceFactory<T>(Database.ConnectionString, VirtualHost.AmqpUri, settings, services);
+                _ = created.Server; // starts the host
+                return created;
+            });
+        }
+        return await (await starting).StartedAsync();
     }
 
     /// <summary>Runs after the database and virtual host exist, before the service starts (e.g. to start a service it calls).</summary>

@@ -13,6 +13,7 @@ public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> 
     public DbSet<InstructionRecord> Instructions => Set<InstructionRecord>();
     public DbSet<CustomsEntry> Entries => Set<CustomsEntry>();
     public DbSet<KnownMid> KnownMids => Set<KnownMid>();
+    public DbSet<PendingLift> PendingLifts => Set<PendingLift>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -62,6 +63,15 @@ public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> 
             e.Property(x => x.EstimatedDuties).HasPrecision(18, 2);
             e.Property(x => x.TariffNumber).HasMaxLength(10);
             e.HasIndex(x => new { x.Mid, x.EntryDate });
+        });
+        modelBuilder.Entity<PendingLift>(e =>
+        {
+            e.ToTable("pending_lifts");
+            e.HasKey(p => p.Id);
+            e.Property(p => p.Id).UseIdentityByDefaultColumn();
+            e.Property(p => p.Kind).HasConversion<string>().HasMaxLength(30);
+            e.Property(p => p.Directive).HasMaxLength(500);
+            e.HasIndex(p => p.CaseId);
         });
         modelBuilder.Entity<KnownMid>(e =>
         {

@@ -43,6 +43,8 @@ public sealed class InstructionRecord
             _ => InstructionKind.RemedyLift,
         };
         var effective = lifted ? order.LiftedOn!.Value : order.EffectiveFrom;
+        // Postgres keeps microseconds: the feed must show the instant the ledger keeps.
+        now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
         return new InstructionRecord
         {
             Id = Guid.CreateVersion7(now),

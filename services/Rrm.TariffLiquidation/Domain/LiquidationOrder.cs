@@ -56,3 +56,26 @@ public sealed class LiquidationOrder
 
 /// <summary>What an event tells this service about a case and its facility.</summary>
 public sealed record CaseFacts(Guid CaseId, int? InvocationNumber, Guid? FacilityId, string FacilityName, IReadOnlyList<string> Mids, bool Replayed);
+
+/// <summary>
+/// A lift that arrived before the order it ends: events travel on separate queues, so a resolution may be
+/// consumed before the request for review that suspended. Applied when the order is opened.
+/// </summary>
+public sealed class PendingLift
+{
+    public long Id { get; private set; }
+    public Guid CaseId { get; private set; }
+    public OrderKind? Kind { get; private set; }
+    public Guid? RemedyId { get; private set; }
+    public DateOnly LiftOn { get; private set; }
+    public string Directive { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    private PendingLift() { }
+
+    public PendingLift(Guid caseId, OrderKind? kind, Guid? remedyId, DateOnly liftOn, string directive, DateTimeOffset now) =>
+        (CaseId, Kind, RemedyId, LiftOn, Directive, CreatedAt) = (caseId, kind, remedyId, liftOn, directive, now);
+
+    public bool Ends(LiquidationOrder order) =>
+        order.CaseId == CaseId && (Kind is null || order.Kind == Kind) && (RemedyId is null || order.RemedyId == RemedyId);
+}

@@ -10,7 +10,9 @@ public static class DatabaseSetup
 
     public static DbContextOptionsBuilder UseServiceDatabase(this DbContextOptionsBuilder options,
         string connectionString, string schema) =>
-        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, schema))
+        // Split queries: an aggregate with several owned collections loads without a cartesian product.
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable, schema)
+                .UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
             .UseSnakeCaseNamingConvention();
 
     public static DbContextOptions<TDb> OptionsFor<TDb>(string connectionString, string schema) where TDb : DbContext =>

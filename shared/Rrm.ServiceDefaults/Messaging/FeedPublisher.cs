@@ -44,7 +44,7 @@ public sealed class FeedPublisher(IOptions<ConnectionStringOptions> connections,
             };
             if (row.TraceParent is not null) properties.Headers["traceparent"] = row.TraceParent;
             // With confirmation tracking on, this returns once the broker confirmed, and throws on a nack.
-            await channel.BasicPublishAsync(row.Exchange!, row.RoutingKey ?? "", mandatory: false, properties, System.Text.Encoding.UTF8.GetBytes(row.Payload), cancellationToken);
+            await channel.BasicPublishAsync(row.Exchange!, row.RoutingKey ?? "", mandatory: false, properties, System.Text.Encoding.UTF8.GetBytes(row.Body ?? row.Payload), cancellationToken);
         }
         catch
         {

@@ -26,6 +26,8 @@ public sealed class OutboxMessage
     public string? RoutingKey { get; private set; }
     /// <summary>A feed message's AMQP headers, as a JSON object of strings.</summary>
     public string? Headers { get; private set; }
+    /// <summary>A feed message's body exactly as it goes out (<see cref="Payload"/>, jsonb, does not keep key order).</summary>
+    public string? Body { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset NextAttemptAt { get; internal set; }
     public DateTimeOffset? ProcessedAt { get; internal set; }
@@ -51,6 +53,7 @@ public sealed class OutboxMessage
         MessageId = messageId,
         Type = schema,
         Payload = body,
+        Body = body,
         Exchange = exchange,
         RoutingKey = routingKey,
         Headers = JsonSerializer.Serialize(headers),

@@ -161,6 +161,10 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<string>("Body")
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -512,6 +516,51 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Mids"), "gin");
 
                     b.ToTable("orders", "liquidation");
+                });
+
+            modelBuilder.Entity("Rrm.TariffLiquidation.Domain.PendingLift", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Directive")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("directive");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateOnly>("LiftOn")
+                        .HasColumnType("date")
+                        .HasColumnName("lift_on");
+
+                    b.Property<Guid?>("RemedyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("remedy_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_pending_lifts");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_pending_lifts_case_id");
+
+                    b.ToTable("pending_lifts", "liquidation");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,30 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Rrm.TariffLiquidation.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class OutboxFeedBody : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "body",
+                schema: "liquidation",
+                table: "outbox_messages",
+                type: "text",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "body",
+                schema: "liquidation",
+                table: "outbox_messages");
+        }
+    }
+}
