@@ -25,17 +25,16 @@ public sealed class EntryTests(LiquidationFixture fixture) : IClassFixture<Liqui
         return c;
     }
 
-    private static long Serial() => Random.Shared.NextInt64(1_000_000, 9_000_000) * 1000;
 
     [Fact]
     public async Task Entries_register_once_by_entry_number()
     {
         var c = await KnownFacilityAsync();
-        var serial = Serial();
-        var entries = Enumerable.Range(0, 2500).Select(i => Entry(c.Facility.Mids[i % 2], serial + i)).ToList();
+        var filer = NewFiler();
+        var entries = Enumerable.Range(0, 2500).Select(i => Entry(c.Facility.Mids[i % 2], filer, i)).ToList();
 
         var first = await fixture.RegisterAsync(entries);
-        var again = await fixture.RegisterAsync(entries.Take(10).Append(Entry(c.Facility.Mids[0], serial + 5000)));
+        var again = await fixture.RegisterAsync(entries.Take(10).Append(Entry(c.Facility.Mids[0], filer, 5000)));
 
         Assert.Equal((2500, 2500, 0), (first.Received, first.Stored, first.AlreadyRegistered));
         Assert.Equal((11, 1, 10), (again.Received, again.Stored, again.AlreadyRegistered));
@@ -66,8 +65,8 @@ public sealed class EntryTests(LiquidationFixture fixture) : IClassFixture<Liqui
     public async Task A_stream_with_one_bad_entry_is_InvalidArgument_naming_it_and_stores_nothing(string field, Action<CustomsEntry> spoil)
     {
         var c = await KnownFacilityAsync();
-        var serial = Serial();
-        var entries = Enumerable.Range(0, 1500).Select(i => Entry(c.Facility.Mids[0], serial + i)).ToList();
+        var filer = NewFiler();
+        var entries = Enumerable.Range(0, 1500).Select(i => Entry(c.Facility.Mids[0], filer, i)).ToList();
         spoil(entries[1234]);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => fixture.RegisterAsync(entries));
@@ -81,9 +80,9 @@ public sealed class EntryTests(LiquidationFixture fixture) : IClassFixture<Liqui
     public async Task The_gate_holds_entries_under_a_suspended_MID_and_gives_a_liquidate_by_date_after_the_resumption()
     {
         var c = await KnownFacilityAsync(suspendOn20240726: true);
-        var serial = Serial();
-        await fixture.RegisterAsync([Entry(c.Facility.Mids[0], serial, D(2024, 6, 1)), Entry(c.Facility.Mids[1], serial + 1, D(2024, 8, 15))]);
-        var numbers = new[] { $"ABC-{serial % 10_000_000:D7}-{serial % 10}", $"abc{(serial + 1) % 10_000_000:D7}{(serial + 1) % 10}", "ZZZ-0000001-1" };
+        var filer = NewFiler();
+        await fixture.RegisterAsync([Entry(c.Facility.Mids[0], filer, 0, D(2024, 6, 1)), Entry(c.Facility.Mids[1], filer, 1, D(2024, 8, 15))]);
+        var numbers = new[] { Number(filer, 0), Number(filer, 1).Replace("-", "").ToLowerInvariant(), "ZZ9-0000001-1" };
 
         var held = (await fixture.Client().CheckEntriesAsync(new CheckEntriesRequest { EntryNumbers = { numbers } }, Customs)).Entries;
         await fixture.PublishAsync(Resolved(c, new DateOnly(2024, 9, 17)));
@@ -95,7 +94,7 @@ public sealed class EntryTests(LiquidationFixture fixture) : IClassFixture<Liqui
         Assert.Equal(c.CaseId.ToString(), held[0].CaseId);
         Assert.Equal(D(2024, 7, 26), held[0].HeldSince); // entered before the suspension: held from its date
         Assert.Equal(D(2024, 8, 15), held[1].HeldSince); // entered while it lasted: held from its entry
-        Assert.Equal($"ABC-{(serial + 1) % 10_000_000:D7}-{(serial + 1) % 10}", held[1].EntryNumber);
+        Assert.Equal(Number(filer, 1), held[1].EntryNumber);
         Assert.Equal([EntryStatus.MayLiquidate, EntryStatus.MayLiquidate], released.Take(2).Select(e => e.Status));
         Assert.All(released.Take(2), e => Assert.Equal(D(2025, 3, 17), e.LiquidateBy));
     }
@@ -114,9 +113,9 @@ public sealed class EntryTests(LiquidationFixture fixture) : IClassFixture<Liqui
     public async Task A_case_impact_sums_its_held_entries_by_month()
     {
         var c = await KnownFacilityAsync(suspendOn20240726: true);
-        var serial = Serial();
+        var filer = NewFiler();
         await fixture.RegisterAsync([
-            Entry(c.Facility.Mids[0], serial, D(2024, 7, 2)), Entry(c.Facility.Mids[1], serial + 1, D(2024, 7, 30)), Entry(c.Facility.Mids[0], serial + 2, D(2024, 8, 5)),
+            Entry(c.Facility.Mids[0], filer, 0, D(2024, 7, 2)), Entry(c.Facility.Mids[1], filer, 1, D(2024, 7, 30)), Entry(c.Facility.Mids[0], filer, 2, D(2024, 8, 5)),
         ]);
 
         var impact = await fixture.Client().GetCaseImpactAsync(new GetCaseImpactRequest { CaseId = c.CaseId.ToString() }, Treasury);
@@ -151,13 +150,13 @@ public sealed class EntryTests(LiquidationFixture fixture) : IClassFixture<Liqui
     public async Task Two_hundred_thousand_entries_load_in_one_stream_and_the_gate_answers_for_them()
     {
         var c = await KnownFacilityAsync(suspendOn20240726: true);
-        var serial = Serial();
+        var filer = NewFiler();
         const int count = 200_000;
 
-        var result = await fixture.RegisterAsync(Enumerable.Range(0, count).Select(i => Entry(c.Facility.Mids[i % 2], serial + i)), batch: 5000);
+        var result = await fixture.RegisterAsync(Enumerable.Range(0, count).Select(i => Entry(c.Facility.Mids[i % 2], filer, i)), batch: 5000);
 
         Assert.Equal(count, result.Stored);
-        var sample = Enumerable.Range(0, 1000).Select(i => serial + i * 199L).Select(s => $"ABC-{s % 10_000_000:D7}-{s % 10}");
+        var sample = Enumerable.Range(0, 1000).Select(i => Number(filer, i * 199));
         var checks = (await fixture.Client().CheckEntriesAsync(new CheckEntriesRequest { EntryNumbers = { sample } }, Customs)).Entries;
         Assert.All(checks, e => Assert.Equal(EntryStatus.Held, e.Status));
     }

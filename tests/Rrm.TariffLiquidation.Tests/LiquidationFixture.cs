@@ -67,10 +67,15 @@ public class LiquidationFixture() : ServiceFixture<LiquidationDbContext>(Liquida
 
     public static Date D(int year, int month, int day) => new() { Year = year, Month = month, Day = day };
 
-    /// <summary>A valid entry under <paramref name="mid"/>; <paramref name="serial"/> makes its number unique.</summary>
-    public static CustomsEntry Entry(string mid, long serial, Date? date = null) => new()
+    /// <summary>A filer code of its own, so a test's entry numbers never meet another test's.</summary>
+    public static string NewFiler() => new(Enumerable.Range(0, 3).Select(_ => (char)('A' + Random.Shared.Next(26))).ToArray());
+
+    public static string Number(string filer, int n) => $"{filer}-{n:D7}-{n % 10}";
+
+    /// <summary>A valid entry under <paramref name="mid"/>, numbered <paramref name="n"/> under <paramref name="filer"/>.</summary>
+    public static CustomsEntry Entry(string mid, string filer, int n, Date? date = null) => new()
     {
-        EntryNumber = $"ABC-{serial % 10_000_000:D7}-{serial % 10}",
+        EntryNumber = Number(filer, n),
         Importer = "IMP-0001",
         Mid = mid,
         CountryOfOrigin = "MX",
