@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -27,6 +28,18 @@ public static class ServiceDefaultsExtensions
     /// <summary>What every service has: telemetry, gRPC with the error interceptor and limits, health, reflection, auth.</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
+        // Quiet defaults, below every other configuration source so settings (Logging__LogLevel__…) override them:
+        // a line per state transition, not per SQL command or HTTP request.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+            },
+        });
         builder.Services.AddValidatedOptions<LimitsOptions>(LimitsOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddRrmTelemetry(serviceName);

@@ -1,0 +1,65 @@
+using Grpc.Core;
+using Rrm.Grpc.Liquidation.V1;
+using Rrm.Grpc.Petition.V1;
+using Rrm.Grpc.Review.V1;
+using Rrm.ServiceDefaults.Security;
+
+namespace Rrm.Bench;
+
+/// <summary>Data the figures need, made through the suite's own APIs.</summary>
+internal static class Scenario
+{
+    /// <summary>A newly registered facility with a case whose request for review suspended liquidation; waits until Tariff-Liquidation holds it.</summary>
+    public static async Task<(string CaseId, string Mid)> SuspendedFacilityAsync(Bench bench, string name, CancellationToken ct)
+    {
+        var analyst = bench.Headers(Roles.IlcAnalyst);
+        var officer = bench.Headers(Roles.UstrOfficer);
+        var facility = (await new FacilityService.FacilityServiceClient(Bench.Channel(bench.PetitionUrl)).RegisterFacilityAsync(new RegisterFacilityRequest
+        {
+            LegalName = $"{name} {Guid.NewGuid():N}",
+            StreetAddress = $"Boulevard Industrial {Random.Shared.Next(1000, 9999)}",
+            City = "Saltillo",
+            State = "Coahuila",
+            Sector = Rrm.Grpc.Petition.V1.Sector.Manufacturing,
+            Subsector = Rrm.Grpc.Petition.V1.Subsector.AutoParts,
+            ApproximateWorkers = 1200,
+        }, analyst, cancellationToken: ct)).Facility;
+        var reviews = new ReviewService.ReviewServiceClient(Bench.Channel(bench.ReviewUrl));
+        var opened = (await reviews.OpenCaseAsync(new OpenCaseRequest { FacilityId = facility.FacilityId }, officer, cancellationToken: ct)).Case;
+        await reviews.SubmitRequestForReviewAsync(new SubmitRequestForReviewRequest { CaseId = opened.CaseId, SuspendLiquidation = true }, officer, cancellationToken: ct);
+        await WaitForSuspensionAsync(bench, facility.Mids[0], ct);
+        return (opened.CaseId, facility.Mids[0]);
+    }
+
+    public static async Task WaitForSuspensionAsync(Bench bench, string mid, CancellationToken ct)
+    {
+        var liquidation = new LiquidationService.LiquidationServiceClient(Bench.Channel(bench.LiquidationUrl));
+        var customs = bench.Headers(Roles.CustomsSystem);
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(50, ct))
+        {
+            try
+            {
+                if ((await liquidation.GetFacilityStatusAsync(new GetFacilityStatusRequest { Mid = mid }, customs, cancellationToken: ct)).LiquidationSuspended) return;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound) { }
+        }
+        throw new TimeoutException($"Tariff-Liquidation did not suspend {mid} within 60 s.");
+    }
+
+    public static string NewFiler() => new(Enumerable.Range(0, 3).Select(_ => (char)('A' + Random.Shared.Next(26))).ToArray());
+
+    public static string EntryNumber(string filer, int n) => $"{filer}-{n:D7}-{n % 10}";
+
+    public static CustomsEntry Entry(string mid, string filer, int n) => new()
+    {
+        EntryNumber = EntryNumber(filer, n),
+        Importer = "BENCH-IMPORTER",
+        Mid = mid,
+        CountryOfOrigin = "MX",
+        EntryDate = new Rrm.Grpc.Common.V1.Date { Year = 2024, Month = 1 + n % 12, Day = 1 + n % 28 },
+        EnteredValue = new Rrm.Grpc.Common.V1.Decimal { Value = $"{1000 + n % 5000}.25" },
+        EstimatedDuties = new Rrm.Grpc.Common.V1.Decimal { Value = $"{25 + n % 300}.50" },
+        TariffNumber = "8708998180",
+        UsmcaClaimed = n % 2 == 0,
+    };
+}
