@@ -21,13 +21,6 @@ public sealed class ReviewOptions
     /// <summary>Reminders go out this many days before a due date (at 9:00 in Washington).</summary>
     public List<int> ReminderDaysBefore { get; set; } = [3, 1];
 
-    /// <summary>
-    /// A deadline already past when it is scheduled (an act recorded after the fact) raises its missed
-    /// alert only after this grace, so the rest of a backfilled history can be recorded first.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
-    public TimeSpan BackfillGrace { get; set; } = TimeSpan.FromHours(1);
-
     /// <summary>Deadline for calls to the Petition service.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan PetitionCallTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -84,6 +84,9 @@ public sealed class IlcReviewDeadlineTests(ControlledClockFixture fixture) : ICl
         var request = Samples.ImproPetition(facility.FacilityId); // received June 24, due July 24: both long past
         var id = (await fixture.Petitions().SubmitPetitionAsync(request, Analyst)).Petition.PetitionId;
 
+        // The review was due long before the petition was recorded: the alert waits the backfill grace (an hour).
+        Assert.Equal(0, await StaysAsync("IlcReviewOverdue", id, 0));
+        fixture.Clock.Advance(TimeSpan.FromMinutes(61));
         var overdue = await EventuallyAsync("IlcReviewOverdue", id, 1);
         var determined = (await fixture.Petitions().RecordDeterminationAsync(new RecordDeterminationRequest
         {

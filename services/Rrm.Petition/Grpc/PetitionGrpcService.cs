@@ -3,10 +3,12 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Rrm.Grpc.Petition.V1;
 using Rrm.Petition.Data;
 using Rrm.Petition.Messaging;
+using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Hosting;
@@ -17,7 +19,7 @@ using Rrm.ServiceDefaults.Reference;
 namespace Rrm.Petition.Grpc;
 
 [Authorize]
-internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clock, ILogger<PetitionGrpcService> logger)
+internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlines, ILogger<PetitionGrpcService> logger)
     : PetitionService.PetitionServiceBase
 {
     private const string Readers = $"{Roles.IlcAnalyst},{Roles.UstrOfficer},{Roles.Auditor},{Roles.NotificationAdmin}";
@@ -40,7 +42,7 @@ internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clo
         var petition = Domain.Petition.Receive(facility, petitioner, categories, request.Narrative.Trim(),
             request.MexicanLawsCited.Select(l => l.Trim()), evidence, language, received, now, requestId, requestHash);
         db.Petitions.Add(petition);
-        await IlcReviewDeadlines.ScheduleAsync(db, petition, now, ct);
+        await IlcReviewDeadlines.ScheduleAsync(db, petition, now, deadlines.Value.BackfillGrace, ct);
         db.AddEvent(PetitionEvents.Received(petition));
         try
         {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rrm.Review.Data;
+using Rrm.ServiceDefaults.Configuration;
 using Rrm.Review.Domain;
 using Rrm.Review.Messaging;
 using Rrm.ServiceDefaults.Data;
@@ -14,7 +15,7 @@ namespace Rrm.Review.Application;
 /// missed-deadline row (at the end of its due date in Washington) and reminder rows before it; a clock
 /// that closes loses its rows. Waiting periods have none: nothing is "missed" when they end.
 /// </summary>
-internal sealed class CaseClocks(IOptions<ReviewOptions> options, TimeProvider clock)
+internal sealed class CaseClocks(IOptions<ReviewOptions> options, IOptions<DeadlineOptions> deadlines, TimeProvider clock)
 {
     public const string MissedKind = "case-deadline-missed";
     public const string ReminderKind = "case-deadline-reminder";
@@ -32,10 +33,8 @@ internal sealed class CaseClocks(IOptions<ReviewOptions> options, TimeProvider c
             if (deadline.Rule.WaitingPeriod) continue;
             if (deadline.Status == DeadlineStatus.Open)
             {
-                var missedAt = LegalCalendar.EndOf(due);
-                // Already past (an act recorded after the fact): give the rest of the history time to arrive.
-                if (missedAt <= now) missedAt = now + options.Value.BackfillGrace;
-                await db.ScheduleDeadlineAsync(Key(c.Id, kind, due, "missed"), MissedKind, missedAt, new Payload(c.Id, kind, due, 0), ct);
+                await db.ScheduleAlertAsync(Key(c.Id, kind, due, "missed"), MissedKind, LegalCalendar.EndOf(due), new Payload(c.Id, kind, due, 0), now,
+                    deadlines.Value.BackfillGrace, ct);
                 foreach (var days in options.Value.ReminderDaysBefore)
                 {
                     var at = LegalCalendar.At(due.AddDays(-days), new TimeOnly(9, 0));

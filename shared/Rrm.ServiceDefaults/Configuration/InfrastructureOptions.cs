@@ -48,6 +48,13 @@ public sealed class DeadlineOptions
 
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// An alert whose moment is already past when it is scheduled (an act recorded after the fact) waits this
+    /// long, so the rest of a backfilled history can be recorded first (DESIGN.md §5: no false alarms).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan BackfillGrace { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>Limits on what a caller may send.</summary>

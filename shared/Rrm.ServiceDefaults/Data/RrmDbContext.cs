@@ -65,6 +65,14 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
         existing.LastError = null;
     }
 
+    /// <summary>
+    /// Schedules an alert for <paramref name="at"/>; one already past at <paramref name="now"/> (a backfilled act) is
+    /// put off by <paramref name="backfillGrace"/> (Deadlines:BackfillGrace), so it never fires before the history is in.
+    /// </summary>
+    public Task ScheduleAlertAsync(string key, string kind, DateTimeOffset at, object? payload, DateTimeOffset now, TimeSpan backfillGrace,
+        CancellationToken cancellationToken) =>
+        ScheduleDeadlineAsync(key, kind, at > now ? at : now + backfillGrace, payload, cancellationToken);
+
     /// <summary>Cancels the pending deadline with this key, if any. Saved with the next SaveChanges.</summary>
     public async Task CancelDeadlineAsync(string key, DateTimeOffset now, CancellationToken cancellationToken)
     {
