@@ -1,5 +1,3 @@
-using Grpc.Core;
-using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Options;
 using Rrm.Grpc.Petition.V1;
 using Rrm.Review.Application;
@@ -10,6 +8,7 @@ using Rrm.Review.Import;
 using Rrm.Review.Messaging;
 using Rrm.ServiceDefaults;
 using Rrm.ServiceDefaults.Configuration;
+using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Messaging;
 
 namespace Rrm.Review;
@@ -35,27 +34,7 @@ public static class ReviewModule
         builder.Services.AddScoped<CaseHistoryImporter>();
         builder.Services.AddDeadlineHandler<CaseDeadlineMissedHandler>();
         builder.Services.AddDeadlineHandler<CaseDeadlineReminderHandler>();
-        // Reads of the registry are retried while the Petition service is briefly unavailable.
-        builder.Services.AddGrpcClient<FacilityService.FacilityServiceClient>((sp, o) =>
-                o.Address = new Uri(sp.GetRequiredService<IOptions<ReviewOptions>>().Value.PetitionUrl))
-            .ConfigureChannel(c => c.ServiceConfig = new ServiceConfig
-            {
-                MethodConfigs =
-                {
-                    new MethodConfig
-                    {
-                        Names = { MethodName.Default },
-                        RetryPolicy = new RetryPolicy
-                        {
-                            MaxAttempts = 4,
-                            InitialBackoff = TimeSpan.FromMilliseconds(200),
-                            MaxBackoff = TimeSpan.FromSeconds(2),
-                            BackoffMultiplier = 2,
-                            RetryableStatusCodes = { StatusCode.Unavailable },
-                        },
-                    },
-                },
-            });
+        builder.Services.AddServiceClient<FacilityService.FacilityServiceClient>(sp => sp.GetRequiredService<IOptions<ReviewOptions>>().Value.PetitionUrl);
         return builder;
     }
 
