@@ -1,6 +1,13 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Rrm.Grpc.Petition.V1;
+using Rrm.Notification.Application;
 using Rrm.Notification.Data;
+using Rrm.Notification.Grpc;
 using Rrm.Notification.Messaging;
 using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Configuration;
+using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Messaging;
 
 namespace Rrm.Notification;
@@ -14,7 +21,29 @@ public static class NotificationModule
     {
         builder.AddServiceDefaults(ServiceName);
         builder.AddServiceDatabase<NotificationDbContext>(NotificationDbContext.SchemaName);
-        builder.AddServiceMessaging(ServiceName, bus => bus.AddConsumer<PetitionReceivedConsumer>());
+        builder.AddServiceMessaging(ServiceName, bus =>
+        {
+            foreach (var notifier in typeof(EventNotifier<>).Assembly.GetTypes().Where(t => !t.IsAbstract && t.BaseType is { IsGenericType: true } b
+                         && b.GetGenericTypeDefinition() == typeof(EventNotifier<>)))
+                bus.AddConsumer(notifier);
+        });
+        builder.Services.AddValidatedOptions<NotificationOptions>(NotificationOptions.SectionName);
+        builder.Services.AddDatabaseNotificationChannel(Dispatcher.NotifyChannel);
+        builder.Services.AddSingleton<TemplateRenderer>();
+        builder.Services.AddScoped<NotificationPlanner>();
+        builder.Services.AddSingleton<EmailSender>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddSingleton<PetitionerContacts>();
+        builder.Services.AddHostedService<Dispatcher>();
+        builder.Services.AddHttpClient(WebhookSender.ClientName, (sp, client) =>
+            client.Timeout = sp.GetRequiredService<IOptions<NotificationOptions>>().Value.WebhookTimeout);
+        builder.Services.AddServiceClient<PetitionService.PetitionServiceClient>(sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value.PetitionUrl);
         return builder;
+    }
+
+    public static WebApplication MapNotification(this WebApplication app)
+    {
+        app.MapGrpcService<NotificationGrpcService>();
+        return app;
     }
 }

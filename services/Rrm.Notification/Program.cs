@@ -7,4 +7,5 @@ builder.AddNotification();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapNotification();
 return await app.RunServiceAsync(args);

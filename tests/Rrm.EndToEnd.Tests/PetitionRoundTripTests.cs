@@ -28,7 +28,9 @@ public sealed class PetitionRoundTripTests
         await using var vhost = await TestVirtualHost.CreateAsync();
         await ServiceFactory<PetitionDbContext>.MigrateAsync(database.ConnectionString, PetitionDbContext.SchemaName);
         await ServiceFactory<NotificationDbContext>.MigrateAsync(database.ConnectionString, NotificationDbContext.SchemaName);
-        await using var notification = new ServiceFactory<NotificationDbContext>(database.ConnectionString, vhost.AmqpUri);
+        // The petition leaves no contact, so the Notification service never has to call the Petition service here.
+        await using var notification = new ServiceFactory<NotificationDbContext>(database.ConnectionString, vhost.AmqpUri,
+            new Dictionary<string, string?> { ["Notification:PetitionUrl"] = "http://petition.invalid" });
         await using var petition = new ServiceFactory<PetitionDbContext>(database.ConnectionString, vhost.AmqpUri);
         _ = notification.Server;
         await notification.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));

@@ -7,8 +7,6 @@ using Rrm.Testing;
 
 namespace Rrm.Notification.Tests;
 
-public sealed class NotificationFixture() : ServiceFixture<NotificationDbContext>(NotificationDbContext.SchemaName);
-
 public sealed class InboxTests(NotificationFixture fixture) : IClassFixture<NotificationFixture>
 {
     private static PetitionReceived Received(Guid petitionId) => new()

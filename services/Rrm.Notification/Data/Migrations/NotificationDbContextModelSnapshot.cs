@@ -23,6 +23,552 @@ namespace Rrm.Notification.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Rrm.Notification.Domain.KnownPetition", b =>
+                {
+                    b.Property<Guid>("PetitionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("petition_id");
+
+                    b.Property<bool>("Contactable")
+                        .HasColumnType("boolean")
+                        .HasColumnName("contactable");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("language");
+
+                    b.HasKey("PetitionId")
+                        .HasName("pk_known_petitions");
+
+                    b.ToTable("known_petitions", "notification");
+                });
+
+            modelBuilder.Entity("Rrm.Notification.Domain.Notice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("address");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("LastError")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid?>("PetitionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("petition_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<Guid?>("RecipientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recipient_id");
+
+                    b.Property<string>("RecipientKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("recipient_key");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("role");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("Template")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("template");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notifications");
+
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_notifications_case_id");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_notifications_due")
+                        .HasFilter("status IN ('Pending', 'Failed', 'Sending')");
+
+                    b.HasIndex("PetitionId")
+                        .HasDatabaseName("ix_notifications_petition_id");
+
+                    b.HasIndex("RecipientId")
+                        .HasDatabaseName("ix_notifications_recipient_id");
+
+                    b.HasIndex("CreatedAt", "Position")
+                        .HasDatabaseName("ix_notifications_created_at_position");
+
+                    b.HasIndex("EventId", "RecipientKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_notifications_event_id_recipient_key");
+
+                    b.ToTable("notifications", "notification");
+                });
+
+            modelBuilder.Entity("Rrm.Notification.Domain.NotificationRule", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Condition")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("condition");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("event_type");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("Template")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("template");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rules");
+
+                    b.HasIndex("EventType")
+                        .HasDatabaseName("ix_rules_event_type");
+
+                    b.ToTable("rules", "notification");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Condition = "petitionerContactable=true",
+                            EventType = "PetitionReceived",
+                            Role = "Petitioner",
+                            Template = "petition-acknowledgement"
+                        },
+                        new
+                        {
+                            Id = 2,
+                            Condition = "outcome=insufficient&petitionerContactable=true",
+                            EventType = "PetitionDetermined",
+                            Role = "Petitioner",
+                            Template = "insufficient-certification"
+                        },
+                        new
+                        {
+                            Id = 3,
+                            Condition = "outcome=insufficient",
+                            EventType = "PetitionDetermined",
+                            Role = "SenateFinanceCommittee",
+                            Template = "insufficient-certification"
+                        },
+                        new
+                        {
+                            Id = 4,
+                            Condition = "outcome=insufficient",
+                            EventType = "PetitionDetermined",
+                            Role = "HouseWaysAndMeansCommittee",
+                            Template = "insufficient-certification"
+                        },
+                        new
+                        {
+                            Id = 5,
+                            Condition = "outcome=sufficient",
+                            EventType = "PetitionDetermined",
+                            Role = "UstrCaseOfficer",
+                            Template = "sufficient-determination"
+                        },
+                        new
+                        {
+                            Id = 6,
+                            Condition = "",
+                            EventType = "PetitionWithdrawn",
+                            Role = "IlcCaseOfficer",
+                            Template = "petition-withdrawn"
+                        },
+                        new
+                        {
+                            Id = 7,
+                            Condition = "",
+                            EventType = "IlcReviewDeadlineApproaching",
+                            Role = "IlcCaseOfficer",
+                            Template = "ilc-review-reminder"
+                        },
+                        new
+                        {
+                            Id = 8,
+                            Condition = "",
+                            EventType = "IlcReviewOverdue",
+                            Role = "IlcCaseOfficer",
+                            Template = "ilc-review-overdue"
+                        },
+                        new
+                        {
+                            Id = 9,
+                            Condition = "",
+                            EventType = "ReviewRequested",
+                            Role = "GovernmentOfMexico",
+                            Template = "request-for-review"
+                        },
+                        new
+                        {
+                            Id = 10,
+                            Condition = "suspendLiquidation=true",
+                            EventType = "ReviewRequested",
+                            Role = "TreasuryCbp",
+                            Template = "suspension-direction"
+                        },
+                        new
+                        {
+                            Id = 11,
+                            Condition = "",
+                            EventType = "ReviewRequested",
+                            Role = "PublicAnnouncements",
+                            Template = "request-announcement"
+                        },
+                        new
+                        {
+                            Id = 12,
+                            Condition = "",
+                            EventType = "ReviewRequested",
+                            Role = "Petitioner",
+                            Template = "petitioner-informed"
+                        },
+                        new
+                        {
+                            Id = 13,
+                            Condition = "",
+                            EventType = "ReviewRequested",
+                            Role = "SenateFinanceCommittee",
+                            Template = "congress-informed"
+                        },
+                        new
+                        {
+                            Id = 14,
+                            Condition = "",
+                            EventType = "ReviewRequested",
+                            Role = "HouseWaysAndMeansCommittee",
+                            Template = "congress-informed"
+                        },
+                        new
+                        {
+                            Id = 15,
+                            Condition = "",
+                            EventType = "MexicoResponded",
+                            Role = "UstrCaseOfficer",
+                            Template = "mexico-responded"
+                        },
+                        new
+                        {
+                            Id = 16,
+                            Condition = "",
+                            EventType = "ReviewFindingsRecorded",
+                            Role = "UstrCaseOfficer",
+                            Template = "findings-recorded"
+                        },
+                        new
+                        {
+                            Id = 17,
+                            Condition = "",
+                            EventType = "RemediationPlanAgreed",
+                            Role = "SenateFinanceCommittee",
+                            Template = "remediation-certification"
+                        },
+                        new
+                        {
+                            Id = 18,
+                            Condition = "",
+                            EventType = "RemediationPlanAgreed",
+                            Role = "HouseWaysAndMeansCommittee",
+                            Template = "remediation-certification"
+                        },
+                        new
+                        {
+                            Id = 19,
+                            Condition = "",
+                            EventType = "RemediationPlanAgreed",
+                            Role = "Petitioner",
+                            Template = "petitioner-informed"
+                        },
+                        new
+                        {
+                            Id = 20,
+                            Condition = "",
+                            EventType = "RemediationPlanAgreed",
+                            Role = "PublicAnnouncements",
+                            Template = "remediation-announcement"
+                        },
+                        new
+                        {
+                            Id = 21,
+                            Condition = "liquidationResumes=true",
+                            EventType = "CaseResolved",
+                            Role = "TreasuryCbp",
+                            Template = "resumption-direction"
+                        },
+                        new
+                        {
+                            Id = 22,
+                            Condition = "",
+                            EventType = "CaseResolved",
+                            Role = "PublicAnnouncements",
+                            Template = "resolution-announcement"
+                        },
+                        new
+                        {
+                            Id = 23,
+                            Condition = "",
+                            EventType = "CaseResolved",
+                            Role = "Petitioner",
+                            Template = "petitioner-informed"
+                        },
+                        new
+                        {
+                            Id = 24,
+                            Condition = "",
+                            EventType = "PanelRequested",
+                            Role = "GovernmentOfMexico",
+                            Template = "panel-request"
+                        },
+                        new
+                        {
+                            Id = 25,
+                            Condition = "",
+                            EventType = "PanelRequested",
+                            Role = "PublicAnnouncements",
+                            Template = "panel-request"
+                        },
+                        new
+                        {
+                            Id = 26,
+                            Condition = "",
+                            EventType = "PanelDetermined",
+                            Role = "SenateFinanceCommittee",
+                            Template = "panel-report"
+                        },
+                        new
+                        {
+                            Id = 27,
+                            Condition = "",
+                            EventType = "PanelDetermined",
+                            Role = "HouseWaysAndMeansCommittee",
+                            Template = "panel-report"
+                        },
+                        new
+                        {
+                            Id = 28,
+                            Condition = "",
+                            EventType = "PanelDetermined",
+                            Role = "LaborAdvisoryCommittee",
+                            Template = "panel-report"
+                        },
+                        new
+                        {
+                            Id = 29,
+                            Condition = "",
+                            EventType = "PanelDetermined",
+                            Role = "Petitioner",
+                            Template = "panel-report"
+                        },
+                        new
+                        {
+                            Id = 30,
+                            Condition = "",
+                            EventType = "PanelDetermined",
+                            Role = "GovernmentOfMexico",
+                            Template = "panel-report"
+                        },
+                        new
+                        {
+                            Id = 31,
+                            Condition = "",
+                            EventType = "PanelDetermined",
+                            Role = "PublicAnnouncements",
+                            Template = "panel-report"
+                        },
+                        new
+                        {
+                            Id = 32,
+                            Condition = "",
+                            EventType = "RemedyImposed",
+                            Role = "TreasuryCbp",
+                            Template = "remedy-direction"
+                        },
+                        new
+                        {
+                            Id = 33,
+                            Condition = "",
+                            EventType = "RemedyImposed",
+                            Role = "GovernmentOfMexico",
+                            Template = "remedy-notice"
+                        },
+                        new
+                        {
+                            Id = 34,
+                            Condition = "",
+                            EventType = "RemedyImposed",
+                            Role = "SenateFinanceCommittee",
+                            Template = "remedy-notice"
+                        },
+                        new
+                        {
+                            Id = 35,
+                            Condition = "",
+                            EventType = "RemedyImposed",
+                            Role = "HouseWaysAndMeansCommittee",
+                            Template = "remedy-notice"
+                        },
+                        new
+                        {
+                            Id = 36,
+                            Condition = "",
+                            EventType = "RemedyImposed",
+                            Role = "PublicAnnouncements",
+                            Template = "remedy-notice"
+                        },
+                        new
+                        {
+                            Id = 37,
+                            Condition = "",
+                            EventType = "RemedyLifted",
+                            Role = "TreasuryCbp",
+                            Template = "remedy-lifted"
+                        },
+                        new
+                        {
+                            Id = 38,
+                            Condition = "",
+                            EventType = "RemedyLifted",
+                            Role = "GovernmentOfMexico",
+                            Template = "remedy-lifted"
+                        },
+                        new
+                        {
+                            Id = 39,
+                            Condition = "",
+                            EventType = "RemedyLifted",
+                            Role = "PublicAnnouncements",
+                            Template = "remedy-lifted"
+                        },
+                        new
+                        {
+                            Id = 40,
+                            Condition = "liquidationResumes=true",
+                            EventType = "CaseClosed",
+                            Role = "TreasuryCbp",
+                            Template = "resumption-direction"
+                        },
+                        new
+                        {
+                            Id = 41,
+                            Condition = "",
+                            EventType = "CaseClosed",
+                            Role = "UstrCaseOfficer",
+                            Template = "case-closed"
+                        },
+                        new
+                        {
+                            Id = 42,
+                            Condition = "",
+                            EventType = "CaseDeadlineApproaching",
+                            Role = "UstrCaseOfficer",
+                            Template = "deadline-reminder"
+                        },
+                        new
+                        {
+                            Id = 43,
+                            Condition = "",
+                            EventType = "CaseDeadlineMissed",
+                            Role = "UstrCaseOfficer",
+                            Template = "deadline-missed"
+                        });
+                });
+
             modelBuilder.Entity("Rrm.Notification.Domain.ReceivedEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -31,6 +577,10 @@ namespace Rrm.Notification.Data.Migrations
                         .HasColumnName("id");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
 
                     b.Property<string>("EventType")
                         .IsRequired()
@@ -42,6 +592,11 @@ namespace Rrm.Notification.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("message_id");
 
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
                     b.Property<Guid?>("PetitionId")
                         .HasColumnType("uuid")
                         .HasColumnName("petition_id");
@@ -49,6 +604,10 @@ namespace Rrm.Notification.Data.Migrations
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
+
+                    b.Property<bool>("Replayed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("replayed");
 
                     b.Property<string>("Summary")
                         .IsRequired()
@@ -59,6 +618,9 @@ namespace Rrm.Notification.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_received_events");
 
+                    b.HasIndex("CaseId")
+                        .HasDatabaseName("ix_received_events_case_id");
+
                     b.HasIndex("MessageId")
                         .IsUnique()
                         .HasDatabaseName("ix_received_events_message_id");
@@ -67,6 +629,66 @@ namespace Rrm.Notification.Data.Migrations
                         .HasDatabaseName("ix_received_events_petition_id");
 
                     b.ToTable("received_events", "notification");
+                });
+
+            modelBuilder.Entity("Rrm.Notification.Domain.Recipient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("address");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("role");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("WebhookSecret")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("webhook_secret");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recipients");
+
+                    b.HasIndex("Role", "Active")
+                        .HasDatabaseName("ix_recipients_role_active");
+
+                    b.ToTable("recipients", "notification");
                 });
 
             modelBuilder.Entity("Rrm.ServiceDefaults.Data.ProcessedRequest", b =>

@@ -1,0 +1,102 @@
+using System.Net.Http.Headers;
+using System.Net.Mail;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Rrm.Grpc.Petition.V1;
+using Rrm.Notification.Domain;
+using Rrm.ServiceDefaults.Security;
+
+namespace Rrm.Notification.Application;
+
+/// <summary>E-mail over SMTP (System.Net.Mail). The notification id is the Message-ID, the same on every attempt.</summary>
+internal sealed class EmailSender(IOptions<NotificationOptions> options)
+{
+    public async Task SendAsync(Notice notice, string address, CancellationToken ct)
+    {
+        var smtp = options.Value.Smtp;
+        using var client = new SmtpClient(smtp.Host, smtp.Port) { EnableSsl = smtp.EnableSsl, DeliveryMethod = SmtpDeliveryMethod.Network };
+        if (smtp.User.Length > 0) client.Credentials = new System.Net.NetworkCredential(smtp.User, smtp.Password);
+        using var message = new MailMessage(smtp.From, address)
+        {
+            Subject = notice.Subject,
+            Body = notice.Body,
+            SubjectEncoding = Encoding.UTF8,
+            BodyEncoding = Encoding.UTF8,
+            HeadersEncoding = Encoding.UTF8,
+        };
+        message.Headers.Add("Message-ID", $"<{notice.Id}@rrm.services>");
+        message.Headers.Add("Content-Language", notice.Language);
+        message.Headers.Add("X-Rrm-Event", notice.EventType);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.Value.SmtpTimeout);
+        try
+        {
+            await client.SendMailAsync(message, timeout.Token);
+        }
+        catch (SmtpException e)
+        {
+            // The reply code says whether it is worth trying again; keep it in the notification's error.
+            throw new InvalidOperationException($"SMTP {(int)e.StatusCode} ({e.StatusCode}): {e.Message}", e);
+        }
+    }
+}
+
+/// <summary>
+/// Webhooks: an HTTP POST of JSON, signed with HMAC-SHA256 of "&lt;timestamp&gt;.&lt;body&gt;" under the recipient's secret
+/// (the contract is in notification.proto). Any 2xx answer is success.
+/// </summary>
+internal sealed class WebhookSender(IHttpClientFactory http, TimeProvider clock)
+{
+    public const string ClientName = "webhooks";
+
+    public async Task SendAsync(Notice notice, Recipient recipient, CancellationToken ct)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            notificationId = notice.Id,
+            eventId = notice.EventId,
+            eventType = notice.EventType,
+            caseId = notice.CaseId,
+            petitionId = notice.PetitionId,
+            language = notice.Language,
+            subject = notice.Subject,
+            body = notice.Body,
+            createdAt = notice.CreatedAt,
+        });
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, recipient.Address) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Rrm-Delivery", notice.Id.ToString());
+        request.Headers.Add("X-Rrm-Timestamp", timestamp);
+        request.Headers.Add("X-Rrm-Signature", "sha256=" + Sign(recipient.WebhookSecret, timestamp, body));
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("rrm-notification", "1"));
+        using var response = await http.CreateClient(ClientName).SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"the webhook answered {(int)response.StatusCode} {response.ReasonPhrase}");
+    }
+
+    public static string Sign(string secret, string timestamp, string body) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+}
+
+/// <summary>
+/// Petitioners' addresses, read from the Petition service at each attempt and never stored here. The service
+/// shows a token with the role ilc.analyst (Notification:PetitionToken; minted with the local key in development).
+/// </summary>
+internal sealed class PetitionerContacts(PetitionService.PetitionServiceClient petitions, IOptions<NotificationOptions> options, IOptions<AuthOptions> auth)
+{
+    private readonly Lazy<string> _token = new(() => options.Value.PetitionToken.Length > 0
+        ? options.Value.PetitionToken
+        : DevTokens.Mint(auth.Value, "notification-service", [Roles.IlcAnalyst], TimeSpan.FromDays(365)));
+
+    /// <summary>The petitioner's e-mail address, or null when the petition has none.</summary>
+    public async Task<string?> EmailAsync(Guid petitionId, CancellationToken ct)
+    {
+        var headers = new Metadata { { "Authorization", "Bearer " + _token.Value } };
+        var petition = (await petitions.GetPetitionAsync(new GetPetitionRequest { PetitionId = petitionId.ToString() }, headers,
+            DateTime.UtcNow.AddSeconds(10), ct)).Petition;
+        return petition.Petitioner is { Anonymous: false, ContactEmail.Length: > 0 } p ? p.ContactEmail : null;
+    }
+}

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Rrm.Notification;
+
+/// <summary>The Notification service's settings (section "Notification").</summary>
+public sealed class NotificationOptions
+{
+    public const string SectionName = "Notification";
+
+    /// <summary>The Petition service, where petitioners' addresses are read at each attempt.</summary>
+    [Required(ErrorMessage = "the Petition service's address is required (environment variable Notification__PetitionUrl)")]
+    [Url(ErrorMessage = "must be an http(s) URL such as http://127.0.0.1:5101")]
+    public string PetitionUrl { get; set; } = "";
+
+    /// <summary>
+    /// A token with the role ilc.analyst the service shows the Petition service to read petitioners' contacts.
+    /// Empty: minted with Auth:SigningKey (local development only).
+    /// </summary>
+    public string PetitionToken { get; set; } = "";
+
+    [Required] public SmtpSettings Smtp { get; set; } = new();
+
+    /// <summary>Attempts before a notification is dead.</summary>
+    [Range(1, 100)] public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>The first retry's delay; each next one doubles, with ±20% jitter, up to <see cref="RetryMaxDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")] public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Range(typeof(TimeSpan), "00:00:00.010", "7.00:00:00")] public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")] public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")] public TimeSpan SmtpTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a claimed attempt may take before another sender may take the notification (a crashed sender).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")] public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the dispatcher looks for due notifications when nothing wakes it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")] public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Deliveries in flight at once: a slow recipient does not hold the others up.</summary>
+    [Range(1, 256)] public int Parallelism { get; set; } = 16;
+}
+
+public sealed class SmtpSettings
+{
+    [Required] public string Host { get; set; } = "127.0.0.1";
+    [Range(1, 65535)] public int Port { get; set; } = 25;
+    [Required, EmailAddress] public string From { get; set; } = "rrm-notifications@localhost";
+    public bool EnableSsl { get; set; }
+    public string User { get; set; } = "";
+    public string Password { get; set; } = "";
+}
