@@ -21,12 +21,10 @@ public static class NotificationModule
     {
         builder.AddServiceDefaults(ServiceName);
         builder.AddServiceDatabase<NotificationDbContext>(NotificationDbContext.SchemaName);
-        builder.AddServiceMessaging(ServiceName, bus =>
-        {
-            foreach (var notifier in typeof(EventNotifier<>).Assembly.GetTypes().Where(t => !t.IsAbstract && t.BaseType is { IsGenericType: true } b
-                         && b.GetGenericTypeDefinition() == typeof(EventNotifier<>)))
-                bus.AddConsumer(notifier);
-        });
+        // Notices are made in the order of the events, so each stakeholder hears of a case's steps in order.
+        builder.AddServiceMessaging(ServiceName, bus => bus.AddConsumersInOrder($"{ServiceName}-events",
+            typeof(EventNotifier<>).Assembly.GetTypes().Where(t => !t.IsAbstract && t.BaseType is { IsGenericType: true } b
+                && b.GetGenericTypeDefinition() == typeof(EventNotifier<>))));
         builder.Services.AddValidatedOptions<NotificationOptions>(NotificationOptions.SectionName);
         builder.Services.AddDatabaseNotificationChannel(Dispatcher.NotifyChannel);
         builder.Services.AddSingleton<TemplateRenderer>();

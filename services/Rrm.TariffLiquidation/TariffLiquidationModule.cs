@@ -17,15 +17,12 @@ public static class TariffLiquidationModule
     {
         builder.AddServiceDefaults(ServiceName);
         builder.AddServiceDatabase<LiquidationDbContext>(LiquidationDbContext.SchemaName);
-        builder.AddServiceMessaging(ServiceName, bus =>
-        {
-            bus.AddConsumer<CaseOpenedConsumer>();
-            bus.AddConsumer<ReviewRequestedConsumer>();
-            bus.AddConsumer<CaseResolvedConsumer>();
-            bus.AddConsumer<CaseClosedConsumer>();
-            bus.AddConsumer<RemedyImposedConsumer>();
-            bus.AddConsumer<RemedyLiftedConsumer>();
-        });
+        // A case's events issue its instructions in the order of its history.
+        builder.AddServiceMessaging(ServiceName, bus => bus.AddConsumersInOrder($"{ServiceName}-case-events",
+        [
+            typeof(CaseOpenedConsumer), typeof(ReviewRequestedConsumer), typeof(CaseResolvedConsumer),
+            typeof(CaseClosedConsumer), typeof(RemedyImposedConsumer), typeof(RemedyLiftedConsumer),
+        ]));
         builder.Services.AddValidatedOptions<LiquidationOptions>(LiquidationOptions.SectionName);
         builder.Services.AddDatabaseNotificationChannel(InstructionLedger.Channel);
         builder.Services.AddHostedService<FeedTopology>();

@@ -17,31 +17,37 @@ public sealed class AuthTests(PetitionFixture fixture) : IClassFixture<PetitionF
         return error;
     }
 
+    private static void AssertRefused(StatusCode status, string reason, RpcException error)
+    {
+        Assert.Equal(status, error.StatusCode);
+        Assert.Contains(reason, error.Status.Detail);
+    }
+
     [Fact]
-    public async Task No_token_is_Unauthenticated() =>
-        Assert.Equal(StatusCode.Unauthenticated, (await SubmitWith(null)).StatusCode);
+    public async Task No_token_is_Unauthenticated_and_says_a_token_is_required() =>
+        AssertRefused(StatusCode.Unauthenticated, "a bearer token is required", await SubmitWith(null));
 
     [Fact]
     public async Task A_role_without_the_right_is_PermissionDenied() =>
-        Assert.Equal(StatusCode.PermissionDenied, (await SubmitWith(Tokens.For(Roles.Auditor))).StatusCode);
+        AssertRefused(StatusCode.PermissionDenied, "roles do not allow this call", await SubmitWith(Tokens.For(Roles.Auditor)));
 
     [Fact]
     public async Task An_expired_token_is_Unauthenticated()
     {
         var expired = Tokens.Mint([Roles.IlcAnalyst], TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-1));
-        Assert.Equal(StatusCode.Unauthenticated, (await SubmitWith(Tokens.Bearer(expired))).StatusCode);
+        AssertRefused(StatusCode.Unauthenticated, "the token has expired", await SubmitWith(Tokens.Bearer(expired)));
     }
 
     [Fact]
     public async Task A_token_signed_with_another_key_is_Unauthenticated()
     {
         var forged = Tokens.Mint([Roles.IlcAnalyst], signingKey: "some-other-key-that-is-long-enough-0123456789");
-        Assert.Equal(StatusCode.Unauthenticated, (await SubmitWith(Tokens.Bearer(forged))).StatusCode);
+        AssertRefused(StatusCode.Unauthenticated, "signature is not valid", await SubmitWith(Tokens.Bearer(forged)));
     }
 
     [Fact]
     public async Task A_garbage_token_is_Unauthenticated() =>
-        Assert.Equal(StatusCode.Unauthenticated, (await SubmitWith(Tokens.Bearer("not.a.jwt"))).StatusCode);
+        AssertRefused(StatusCode.Unauthenticated, "the token is not valid", await SubmitWith(Tokens.Bearer("not.a.jwt")));
 
     [Fact]
     public async Task Customs_may_not_read_petitions() =>

@@ -5,7 +5,7 @@ namespace Rrm.Testing;
 /// <summary>Runs the repository's Node tools (tools/node; `./rrm test` installs their packages).</summary>
 public static class NodeTool
 {
-    public static string Directory { get; } = Find();
+    public static string Directory { get; } = Path.Combine(Repository.Root, "tools", "node");
 
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string script, TimeSpan timeout, params string[] args)
     {
@@ -23,15 +23,5 @@ public static class NodeTool
             throw new TimeoutException($"node {script} did not finish within {timeout}: {await error}");
         }
         return (process.ExitCode, await output, await error);
-    }
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var tools = Path.Combine(dir.FullName, "tools", "node");
-            if (File.Exists(Path.Combine(tools, "package.json"))) return tools;
-        }
-        throw new DirectoryNotFoundException("tools/node was not found above " + AppContext.BaseDirectory);
     }
 }

@@ -26,8 +26,12 @@ internal static class Enums
         foreach (var value in Enum.GetValues<T>())
             if (Convert.ToInt32(value) != 0 && string.Equals(Text(value), text.Trim().Replace('_', '-'), StringComparison.OrdinalIgnoreCase))
                 return value;
-        throw new FormatException($"{option} must be one of: {string.Join(", ", Enum.GetValues<T>().Where(v => Convert.ToInt32(v) != 0).Select(v => Text(v)))}");
+        throw new FormatException($"{option} must be one of: {Choices<T>()} (not '{text}')");
     }
+
+    /// <summary>"one of: received, under-review, …" for help texts.</summary>
+    public static string Choices<T>() where T : struct, Enum =>
+        string.Join(", ", Enum.GetValues<T>().Where(v => Convert.ToInt32(v) != 0).Select(v => Text(v)));
 
     private static string OriginalName<T>(T value) where T : struct, Enum =>
         typeof(T).GetField(value.ToString())?.GetCustomAttributes(typeof(OriginalNameAttribute), false).OfType<OriginalNameAttribute>().FirstOrDefault()?.Name
@@ -45,5 +49,16 @@ internal static class Table
         Console.WriteLine(string.Join("  ", headers.Select((h, i) => h.PadRight(widths[i]))).TrimEnd());
         foreach (var row in all) Console.WriteLine(string.Join("  ", row.Select((c, i) => c.PadRight(widths[i]))).TrimEnd());
         if (all.Count == 0) Console.WriteLine("(none)");
+    }
+}
+
+internal static class Pages
+{
+    /// <summary>Fetches page after page: <paramref name="fetch"/> gets a page token and returns the next ("" after the last).</summary>
+    public static async Task EachAsync(Func<string, Task<string>> fetch)
+    {
+        var token = "";
+        do token = await fetch(token);
+        while (token.Length > 0);
     }
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Google.Protobuf;
-using Rrm.Grpc.Common.V1;
 using Rrm.Grpc.Petition.V1;
 
 namespace Rrm.Cli;
@@ -9,141 +7,69 @@ internal static class PetitionCommands
 {
     public static Command Create() => new("petition", "Petitions to the Interagency Labor Committee")
     {
-        Submit(),
-        Show(),
-        List(),
-        Determine(),
-        Withdraw(),
-    };
+        Verb.Create<SubmitPetitionRequest, SubmitPetitionResponse>("submit", "Record a received petition and start the ILC's 30-day review",
+            (cli, r) => cli.Petitions.SubmitPetitionAsync(r, cli.Call()).ResponseAsync, r => PrintPetition(r.Petition), i =>
+            [
+                i.Text("--facility-id", "The registered facility (rrm facility register)", (r, v) => r.FacilityId = v),
+                i.Many("--allegation", $"What is alleged: {Enums.Choices<AllegationCategory>()}",
+                    (r, v) => r.AllegationCategories.AddRange(v.Select(a => Enums.Parse<AllegationCategory>(a, "--allegation")))),
+                i.Many("--law", "A Mexican law cited, e.g. \"Ley Federal del Trabajo, art. 357\"", (r, v) => r.MexicanLawsCited.AddRange(v)),
+                i.Flag("--anonymous", "An anonymous petition", r => (r.Petitioner ??= new()).Anonymous = true),
+                i.Text("--petitioner", "Petitioning organisation (confidential)", (r, v) => (r.Petitioner ??= new()).Organization = v),
+                i.Text("--contact-name", "Petitioner's contact person (confidential)", (r, v) => (r.Petitioner ??= new()).ContactName = v),
+                i.Text("--email", "Petitioner's contact e-mail, for notices (confidential)", (r, v) => (r.Petitioner ??= new()).ContactEmail = v),
+                i.Text("--narrative", "What the petition alleges", (r, v) => r.Narrative = v),
+                i.Choice<PetitionLanguage>("--language", "The petition's language, used for notices to the petitioner", (r, v) => r.Language = v),
+                i.Date("--received", "Date DOL received it (default: today)", (r, v) => r.ReceivedDate = v),
+                i.Text("--request-id", "Makes a retry safe", (r, v) => r.RequestId = v),
+            ]),
 
-    private static PetitionService.PetitionServiceClient Client(CliContext cli) =>
-        new(cli.Channel(CliContext.PetitionUrl, "RRM_PETITION_URL", "http://127.0.0.1:5101"));
+        Verb.Create<GetPetitionRequest, GetPetitionResponse>("show", "Show one petition",
+            (cli, r) => cli.Petitions.GetPetitionAsync(r, cli.Call()).ResponseAsync, r => PrintPetition(r.Petition),
+            i => [i.Id("petition-id", "The petition's id", (r, v) => r.PetitionId = v)]),
 
-    private static Command Submit()
-    {
-        var file = new Option<FileInfo?>("--file") { Description = "A SubmitPetitionRequest as proto3 JSON; flags override its fields" };
-        var facility = new Option<string?>("--facility-id") { Description = "The registered facility (./rrm cli facility register)" };
-        var categories = new Option<string[]>("--allegation") { Description = "freedom-of-association, collective-bargaining, retaliation, election-interference, protection-contract or other (repeatable)", AllowMultipleArgumentsPerToken = true };
-        var laws = new Option<string[]>("--law") { Description = "A Mexican law cited, e.g. \"Ley Federal del Trabajo, art. 357\" (repeatable)" };
-        var anonymous = new Option<bool>("--anonymous") { Description = "An anonymous petition" };
-        var organization = new Option<string?>("--petitioner") { Description = "Petitioning organisation (confidential)" };
-        var email = new Option<string?>("--email") { Description = "Petitioner's contact e-mail (confidential)" };
-        var narrative = new Option<string?>("--narrative") { Description = "What the petition alleges" };
-        var language = new Option<string?>("--language") { Description = "en or es" };
-        var received = new Option<DateOnly?>("--received") { Description = "Date DOL received it, YYYY-MM-DD (default: today)" };
-        var requestId = new Option<string?>("--request-id") { Description = "Makes a retry safe" };
-        var command = new Command("submit", "Record a received petition and start the ILC's 30-day review")
-        {
-            file, facility, categories, laws, anonymous, organization, email, narrative, language, received, requestId,
-        };
-        command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
-        {
-            var cli = new CliContext(parse);
-            var request = parse.GetValue(file) is { } f
-                ? JsonParser.Default.Parse<SubmitPetitionRequest>(await File.ReadAllTextAsync(f.FullName, ct))
-                : new SubmitPetitionRequest();
-            request.Petitioner ??= new Petitioner();
-            if (parse.GetValue(facility) is { } fac) request.FacilityId = fac;
-            foreach (var c in parse.GetValue(categories) ?? []) request.AllegationCategories.Add(Enums.Parse<AllegationCategory>(c, "--allegation"));
-            request.MexicanLawsCited.AddRange(parse.GetValue(laws) ?? []);
-            if (parse.GetValue(anonymous)) request.Petitioner.Anonymous = true;
-            if (parse.GetValue(organization) is { } org) request.Petitioner.Organization = org;
-            if (parse.GetValue(email) is { } mail) request.Petitioner.ContactEmail = mail;
-            if (parse.GetValue(narrative) is { } text) request.Narrative = text;
-            if (parse.GetValue(language) is { } lang)
-                request.Language = lang.ToLowerInvariant() switch
+        Verb.Create<ListPetitionsRequest, ListPetitionsResponse>("list", "List petitions, newest first (all pages)",
+            async (cli, r) =>
+            {
+                var all = new ListPetitionsResponse();
+                r.Page ??= new();
+                await Pages.EachAsync(async token =>
                 {
-                    "en" => PetitionLanguage.En,
-                    "es" => PetitionLanguage.Es,
-                    _ => throw new FormatException("--language must be en or es"),
-                };
-            if (parse.GetValue(received) is { } date) request.ReceivedDate = date.ToProto();
-            if (parse.GetValue(requestId) is { } id) request.RequestId = id;
-            var response = await Client(cli).SubmitPetitionAsync(request, cli.Headers(), CliContext.Deadline, ct);
-            cli.Print(response, () => PrintPetition(response.Petition));
-        }));
-        return command;
-    }
+                    r.Page.PageToken = token;
+                    var page = await cli.Petitions.ListPetitionsAsync(r, cli.Call());
+                    all.Petitions.AddRange(page.Petitions);
+                    return page.Page.NextPageToken;
+                });
+                return all;
+            },
+            all => Table.Print(["PETITION", "RECEIVED", "DUE", "STATUS", "FACILITY"],
+                all.Petitions.Select(p => new[] { p.PetitionId, p.ReceivedDate.Text(), p.ReviewDueDate.Text(), Enums.Text(p.Status), p.Facility.LegalName })),
+            i =>
+            [
+                i.Choice<PetitionStatus>("--status", "Only petitions in this status", (r, v) => r.Status = v),
+                i.Text("--facility-id", "Only this facility's petitions", (r, v) => r.FacilityId = v),
+                i.Text("--state", "Only facilities in this Mexican state", (r, v) => r.State = v),
+                i.Date("--from", "Received on or after", (r, v) => r.ReceivedFrom = v),
+                i.Date("--to", "Received on or before", (r, v) => r.ReceivedTo = v),
+            ]),
 
-    private static Command Show()
-    {
-        var id = new Argument<string>("petition-id") { Description = "The petition's id" };
-        var command = new Command("show", "Show one petition") { id };
-        command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
-        {
-            var cli = new CliContext(parse);
-            var response = await Client(cli).GetPetitionAsync(new GetPetitionRequest { PetitionId = parse.GetValue(id) }, cli.Headers(), CliContext.Deadline, ct);
-            cli.Print(response, () => PrintPetition(response.Petition));
-        }));
-        return command;
-    }
+        Verb.Create<RecordDeterminationRequest, RecordDeterminationResponse>("determine", "Record the ILC's determination",
+            (cli, r) => cli.Petitions.RecordDeterminationAsync(r, cli.Call()).ResponseAsync, r => PrintPetition(r.Petition), i =>
+            [
+                i.Id("petition-id", "The petition's id", (r, v) => r.PetitionId = v),
+                i.Choice<DeterminationOutcome>("--outcome", "The ILC's finding", (r, v) => r.Outcome = v),
+                i.Date("--date", "Date of the determination (default: today)", (r, v) => r.DeterminationDate = v),
+                i.Text("--rationale", "Why", (r, v) => r.Rationale = v),
+            ]),
 
-    private static Command List()
-    {
-        var status = new Option<string?>("--status") { Description = "received, under-review, sufficient, insufficient or withdrawn" };
-        var facility = new Option<string?>("--facility-id") { Description = "Only this facility's petitions" };
-        var state = new Option<string?>("--state") { Description = "Only facilities in this Mexican state" };
-        var from = new Option<DateOnly?>("--from") { Description = "Received on or after, YYYY-MM-DD" };
-        var to = new Option<DateOnly?>("--to") { Description = "Received on or before, YYYY-MM-DD" };
-        var command = new Command("list", "List petitions, newest first (all pages)") { status, facility, state, from, to };
-        command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
-        {
-            var cli = new CliContext(parse);
-            var request = new ListPetitionsRequest { FacilityId = parse.GetValue(facility) ?? "", State = parse.GetValue(state) ?? "", Page = new() };
-            if (parse.GetValue(status) is { } s) request.Status = Enums.Parse<PetitionStatus>(s, "--status");
-            if (parse.GetValue(from) is { } f) request.ReceivedFrom = f.ToProto();
-            if (parse.GetValue(to) is { } t) request.ReceivedTo = t.ToProto();
-            var all = new ListPetitionsResponse();
-            do
-            {
-                var page = await Client(cli).ListPetitionsAsync(request, cli.Headers(), CliContext.Deadline, ct);
-                all.Petitions.AddRange(page.Petitions);
-                request.Page.PageToken = page.Page.NextPageToken;
-            } while (request.Page.PageToken.Length > 0);
-            cli.Print(all, () => Table.Print(["PETITION", "RECEIVED", "DUE", "STATUS", "FACILITY"],
-                all.Petitions.Select(p => new[] { p.PetitionId, p.ReceivedDate.Text(), p.ReviewDueDate.Text(), Enums.Text(p.Status), p.Facility.LegalName })));
-        }));
-        return command;
-    }
-
-    private static Command Determine()
-    {
-        var id = new Argument<string>("petition-id") { Description = "The petition's id" };
-        var outcome = new Option<string>("--outcome") { Description = "sufficient or insufficient", Required = true };
-        var date = new Option<DateOnly?>("--date") { Description = "Date of the determination, YYYY-MM-DD (default: today)" };
-        var rationale = new Option<string>("--rationale") { Description = "Why", Required = true };
-        var command = new Command("determine", "Record the ILC's determination") { id, outcome, date, rationale };
-        command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
-        {
-            var cli = new CliContext(parse);
-            var request = new RecordDeterminationRequest
-            {
-                PetitionId = parse.GetValue(id),
-                Outcome = Enums.Parse<DeterminationOutcome>(parse.GetValue(outcome)!, "--outcome"),
-                Rationale = parse.GetValue(rationale)!,
-                DeterminationDate = parse.GetValue(date)?.ToProto(),
-            };
-            var response = await Client(cli).RecordDeterminationAsync(request, cli.Headers(), CliContext.Deadline, ct);
-            cli.Print(response, () => PrintPetition(response.Petition));
-        }));
-        return command;
-    }
-
-    private static Command Withdraw()
-    {
-        var id = new Argument<string>("petition-id") { Description = "The petition's id" };
-        var date = new Option<DateOnly?>("--date") { Description = "Date of withdrawal, YYYY-MM-DD (default: today)" };
-        var reason = new Option<string?>("--reason") { Description = "Why" };
-        var command = new Command("withdraw", "Withdraw a petition that has not been determined") { id, date, reason };
-        command.SetAction((parse, ct) => CliContext.RunAsync(async () =>
-        {
-            var cli = new CliContext(parse);
-            var request = new WithdrawPetitionRequest { PetitionId = parse.GetValue(id), Reason = parse.GetValue(reason) ?? "", WithdrawalDate = parse.GetValue(date)?.ToProto() };
-            var response = await Client(cli).WithdrawPetitionAsync(request, cli.Headers(), CliContext.Deadline, ct);
-            cli.Print(response, () => PrintPetition(response.Petition));
-        }));
-        return command;
-    }
+        Verb.Create<WithdrawPetitionRequest, WithdrawPetitionResponse>("withdraw", "Withdraw a petition that has not been determined",
+            (cli, r) => cli.Petitions.WithdrawPetitionAsync(r, cli.Call()).ResponseAsync, r => PrintPetition(r.Petition), i =>
+            [
+                i.Id("petition-id", "The petition's id", (r, v) => r.PetitionId = v),
+                i.Date("--date", "Date of withdrawal (default: today)", (r, v) => r.WithdrawalDate = v),
+                i.Text("--reason", "Why", (r, v) => r.Reason = v),
+            ]),
+    };
 
     private static void PrintPetition(Petition p)
     {

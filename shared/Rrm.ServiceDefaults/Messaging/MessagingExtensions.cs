@@ -41,4 +41,19 @@ public static class MessagingExtensions
         // Start even when the broker is down: readiness reports it, and the outbox keeps the events.
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = false);
     }
+
+    /// <summary>
+    /// Consumers of events whose order matters (one case's history): one queue, one message at a time, so they
+    /// are handled in the order the publisher's outbox relay published them. Failures are retried in place
+    /// (holding the queue) before a message goes to the error queue.
+    /// </summary>
+    public static void AddConsumersInOrder(this IBusRegistrationConfigurator bus, string queue, IEnumerable<Type> consumers)
+    {
+        foreach (var consumer in consumers)
+            bus.AddConsumer(consumer).Endpoint(e =>
+            {
+                e.Name = queue;
+                e.ConcurrentMessageLimit = 1;
+            });
+    }
 }

@@ -35,10 +35,43 @@ public sealed class JwtAuthenticationHandler(
             : AuthenticateResult.Fail(result.Exception ?? new SecurityTokenException("invalid token"));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = 401;
+        var result = await HandleAuthenticateOnceSafeAsync();
+        var reason = result.Failure switch
+        {
+            null => "a bearer token is required (metadata \"authorization: Bearer <token>\")",
+            SecurityTokenExpiredException => "the token has expired",
+            SecurityTokenNotYetValidException => "the token is not valid yet",
+            SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "the token's signature is not valid",
+            SecurityTokenInvalidAudienceException => "the token is meant for another audience",
+            SecurityTokenInvalidIssuerException => "the token comes from another issuer",
+            _ => "the token is not valid",
+        };
         Response.Headers.WWWAuthenticate = "Bearer";
+        Refuse(401, global::Grpc.Core.StatusCode.Unauthenticated, reason);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Refuse(403, global::Grpc.Core.StatusCode.PermissionDenied, "the token's roles do not allow this call (see docs/security.md)");
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A gRPC call gets a proper gRPC status with the reason (a trailers-only response), so that every client
+    /// shows why; anything else gets the bare HTTP status.
+    /// </summary>
+    private void Refuse(int httpStatus, global::Grpc.Core.StatusCode status, string reason)
+    {
+        if (Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            Response.StatusCode = httpStatus;
+            return;
+        }
+        Response.StatusCode = 200;
+        Response.ContentType = "application/grpc";
+        Response.Headers["grpc-status"] = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Response.Headers["grpc-message"] = reason;
     }
 }

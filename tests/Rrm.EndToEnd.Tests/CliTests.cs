@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Rrm.Grpc.Petition.V1;
+using Rrm.Grpc.Review.V1;
+using Rrm.ServiceDefaults.Security;
+using Rrm.Testing;
+using static Rrm.EndToEnd.Tests.Suite;
+
+namespace Rrm.EndToEnd.Tests;
+
+/// <summary>The rrm client (tools/Rrm.Cli) as a person runs it, against the four services.</summary>
+[Collection("suite")]
+public sealed class CliTests(Suite suite)
+{
+    private async Task<Case> RequestedCaseAsync(string name)
+    {
+        var (_, petition, _) = await suite.PetitionAsync(new RegisterFacilityRequest
+        {
+            LegalName = name, StreetAddress = "Avenida Uno 1", City = "Apodaca", State = "NLE", Sector = Sector.Manufacturing, Subsector = Subsector.Electronics,
+        }, D(2024, 4, 1));
+        var opened = await suite.SufficientAsync(petition, D(2024, 4, 30));
+        return (await suite.Cases.SubmitRequestForReviewAsync(new SubmitRequestForReviewRequest
+        {
+            CaseId = opened.CaseId, Act = On(2024, 5, 2), SuspendLiquidation = true,
+        }, Officer)).Case;
+    }
+
+    [Fact]
+    public async Task Case_show_as_text_and_as_JSON_tell_the_same_case()
+    {
+        var requested = await RequestedCaseAsync("Electrónica Cliente, S.A. de C.V.");
+
+        var text = await suite.CliAsync(Roles.UstrOfficer, "case", "show", requested.CaseId);
+        var json = await suite.CliAsync(Roles.UstrOfficer, "case", "show", requested.CaseId, "--json");
+
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.True(json.ExitCode == 0, json.Error);
+        var shown = JsonDocument.Parse(json.Output).RootElement.GetProperty("case");
+        Assert.Equal(requested.CaseId, shown.GetProperty("caseId").GetString());
+        Assert.Equal("CASE_STATE_REVIEW_REQUESTED", shown.GetProperty("state").GetString());
+        Assert.Contains("State         review-requested", text.Output);
+        Assert.Contains("Liquidation   SUSPENDED", text.Output);
+        Assert.True(shown.GetProperty("liquidationSuspended").GetBoolean());
+        Assert.Contains($"Facility      {shown.GetProperty("facility").GetProperty("legalName").GetString()} (Apodaca, Nuevo León)", text.Output);
+        foreach (var deadline in shown.GetProperty("deadlines").EnumerateArray())
+            Assert.Contains($"{deadline.GetProperty("description").GetString()}  ", text.Output);
+        Assert.Contains("2024-05-12", text.Output); // Mexico's answer is due 10 days after the request
+        var timeline = shown.GetProperty("timeline").EnumerateArray().ToList();
+        Assert.Equal(shown.GetProperty("timelineLength").GetInt32(), timeline.Count);
+        foreach (var entry in timeline)
+            Assert.Contains(entry.GetProperty("summary").GetString()!, text.Output);
+    }
+
+    [Theory]
+    [InlineData(64, "--response must be one of: accepted, declined, no-response (not 'maybe')", "case", "respond", "{case}", "--response", "maybe")]
+    [InlineData(65, "case_id", "case", "show", "not-a-case-id")]
+    [InlineData(65, "act.effective_date", "case", "resolve", "{case}", "--date", "2099-01-01")]
+    [InlineData(1, "FailedPrecondition", "case", "resolve", "{case}", "--date", "2024-05-03")]
+    [InlineData(65, "entry_numbers", "liquidation", "check", "NOT-AN-ENTRY")]
+    [InlineData(64, "no-such-request.json", "case", "open", "--file", "no-such-request.json")]
+    [InlineData(1, "Unrecognized command or argument '--bogus'", "case", "list", "--bogus")]
+    public async Task Bad_input_to_a_verb_exits_non_zero_with_the_reason_and_changes_nothing(int exitCode, string reason, params string[] args)
+    {
+        var requested = await RequestedCaseAsync($"Cliente Erróneo {Guid.NewGuid():N}"[..40] + ", S.A.");
+        var before = (await suite.Cases.GetCaseAsync(new GetCaseRequest { CaseId = requested.CaseId }, Officer)).Case;
+
+        var run = await suite.CliAsync(Roles.UstrOfficer, args.Select(a => a.Replace("{case}", requested.CaseId)).ToArray());
+
+        Assert.Equal(exitCode, run.ExitCode);
+        Assert.Contains(reason, run.Error);
+        var after = (await suite.Cases.GetCaseAsync(new GetCaseRequest { CaseId = requested.CaseId }, Officer)).Case;
+        Assert.Equal(before.TimelineLength, after.TimelineLength);
+        Assert.Equal(before.State, after.State);
+    }
+
+    [Fact]
+    public async Task Without_a_token_the_client_says_one_is_required()
+    {
+        var run = await suite.CliAsync(null, "case", "list");
+
+        Assert.Equal(77, run.ExitCode);
+        Assert.Contains("Unauthenticated: a bearer token is required", run.Error);
+    }
+
+    [Fact]
+    public async Task A_history_imported_twice_changes_nothing_the_second_time()
+    {
+        var first = await suite.CliAsync(Roles.UstrOfficer, "--json", "case", "import", Fixtures.Path("case-history-sample.csv"));
+        var second = await suite.CliAsync(Roles.UstrOfficer, "case", "import", Fixtures.Path("case-history-sample.csv"));
+
+        Assert.True(first.ExitCode == 0, first.Error);
+        Assert.True(second.ExitCode == 0, second.Error);
+        var outcomes = JsonDocument.Parse(first.Output).RootElement.GetProperty("results").EnumerateArray()
+            .Select(r => (r.GetProperty("caseRef").GetString(), r.GetProperty("finalState").GetString())).ToList();
+        Assert.Equal([("panasonic-2022", "CASE_STATE_RESOLVED"), ("goodyear-2023", "CASE_STATE_RESOLVED"), ("impro-2024", "CASE_STATE_RESOLVED"),
+            ("example-2025", "CASE_STATE_PETITION_DECLINED")], outcomes);
+        Assert.Equal(4, second.Output.Split('\n').Count(l => l.Contains(" unchanged ")));
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+
+namespace Rrm.Testing;
+
+/// <summary>
+/// A service run as its own process from its build output, as deployed (`dotnet Rrm.X.dll`): migrated with its
+/// `migrate` verb, configured by environment variables, ready when its readiness check says SERVING. Its output
+/// is kept and shown when it fails to start, and written to test-results/ when it stops.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output;
+
+    public string Name { get; }
+    public string Url { get; }
+    public GrpcChannel Channel { get; }
+
+    private ServiceProcess(string name, string url, Process process, StringBuilder output)
+    {
+        (Name, Url, _process, _output) = (name, url, process, output);
+        Channel = GrpcChannel.ForAddress(url);
+    }
+
+    /// <summary>Migrates and starts <paramref name="project"/> (e.g. "Rrm.Petition") on a free port and waits until it is ready.</summary>
+    public static async Task<ServiceProcess> StartAsync(string project, IDictionary<string, string> environment, int? port = null)
+    {
+        var url = $"http://127.0.0.1:{port ?? SmtpSink.FreePort()}";
+        var env = new Dictionary<string, string>(environment) { ["Urls"] = url };
+        var (migrated, migration) = await RunToEndAsync(project, env, "migrate");
+        if (migrated != 0) throw new InvalidOperationException($"{project} migrate exited with {migrated}:\n{migration}");
+
+        var output = new StringBuilder();
+        var process = Start(project, env, output);
+        var service = new ServiceProcess(project, url, process, output);
+        var health = new Health.HealthClient(service.Channel);
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"{project} exited with {process.ExitCode} during start-up:\n{service.Output}");
+            try
+            {
+                var reply = await health.CheckAsync(new HealthCheckRequest { Service = "readiness" }, deadline: DateTime.UtcNow.AddSeconds(2));
+                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving) return service;
+            }
+            catch (RpcException) { } // not listening yet
+            if (DateTime.UtcNow > until)
+            {
+                await service.DisposeAsync();
+                throw new TimeoutException($"{project} was not ready within 60 s:\n{service.Output}");
+            }
+            await Task.Delay(200);
+        }
+    }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    /// <summary>Stops it as Kubernetes would (SIGTERM, then a kill after 10 s) and keeps its log.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Process.Start("kill", ["-TERM", _process.Id.ToString()])?.WaitForExit();
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try { await _process.WaitForExitAsync(grace.Token); }
+            catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+        }
+        Channel.Dispose();
+        var logs = Path.Combine(Repository.Root, ".rrm", "test-results", "processes");
+        Directory.CreateDirectory(logs);
+        await File.WriteAllTextAsync(Path.Combine(logs, $"{Name}-{_process.Id}.log"), Output);
+        _process.Dispose();
+    }
+
+    private static Process Start(string project, IDictionary<string, string> env, StringBuilder output, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.Combine(Repository.Root, "services", project),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Dll(project));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (key, value) in env) start.Environment[key] = value;
+        var process = new Process { StartInfo = start };
+        DataReceivedEventHandler keep = (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (output) output.AppendLine(e.Data);
+        };
+        process.OutputDataReceived += keep;
+        process.ErrorDataReceived += keep;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunToEndAsync(string project, IDictionary<string, string> env, string verb)
+    {
+        var output = new StringBuilder();
+        using var process = Start(project, env, output, verb);
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        return (process.ExitCode, output.ToString());
+    }
+
+    private static string Dll(string project) => Repository.Built(Path.Combine("services", project), project + ".dll");
+}
+
+/// <summary>The checkout the tests run in.</summary>
+public static class Repository
+{
+    public static string Root { get; } = Find();
+
+    /// <summary>A program of the checkout built in the tests' own configuration (bin/Release or bin/Debug).</summary>
+    public static string Built(string projectDirectory, string dll)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var path = Path.Combine(Root, projectDirectory, "bin", configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is not built: build the solution first (./rrm test does)");
+    }
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Rrm.Services.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("Rrm.Services.sln was not found above " + AppContext.BaseDirectory);
+    }
+}

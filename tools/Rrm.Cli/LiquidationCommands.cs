@@ -1,0 +1,125 @@
+using System.CommandLine;
+using Grpc.Core;
+using Rrm.Grpc.Liquidation.V1;
+
+namespace Rrm.Cli;
+
+/// <summary>Liquidation suspensions, remedies and the customs instructions (the Tariff-Liquidation service).</summary>
+internal static class LiquidationCommands
+{
+    public static Command Create() => new("liquidation", "Suspension of liquidation, remedies at the border, and the customs instructions")
+    {
+        Verb.Create<GetFacilityStatusRequest, GetFacilityStatusResponse>("status", "What applies to the goods of the facility with this MID",
+            (cli, r) => cli.Liquidation.GetFacilityStatusAsync(r, cli.Call()).ResponseAsync, PrintStatus,
+            i => [i.Id("mid", "A Manufacturer Identification Code, e.g. MXIMPIND1250VIL", (r, v) => r.Mid = v)]),
+        Verb.Create<CheckEntriesRequest, CheckEntriesResponse>("check", "Whether entries may liquidate (up to 1000 entry numbers)",
+            (cli, r) => cli.Liquidation.CheckEntriesAsync(r, cli.Call()).ResponseAsync,
+            r => Table.Print(["ENTRY", "STATUS", "MID", "HELD SINCE", "LIQUIDATE BY", "CASE", "REMEDIES"], r.Entries.Select(e => new[]
+            {
+                e.EntryNumber, Enums.Text(e.Status), e.Mid, e.HeldSince.Text(), e.LiquidateBy.Text(), e.CaseId,
+                string.Join(", ", e.Remedies.Select(o => Enums.Text(o.Kind))),
+            })),
+            i => [i.Ids("entry-numbers", "Entry numbers, XXX-NNNNNNN-N", (r, v) => r.EntryNumbers.AddRange(v))]),
+        Verb.Create<ListSuspensionsRequest, ListSuspensionsResponse>("orders", "List suspension and remedy orders (all pages)",
+            async (cli, r) =>
+            {
+                var all = new ListSuspensionsResponse();
+                r.Page ??= new();
+                await Pages.EachAsync(async token =>
+                {
+                    r.Page.PageToken = token;
+                    var page = await cli.Liquidation.ListSuspensionsAsync(r, cli.Call());
+                    all.Orders.AddRange(page.Orders);
+                    return page.Page.NextPageToken;
+                });
+                return all;
+            },
+            r => PrintOrders(r.Orders), i =>
+            [
+                i.Flag("--active", "Only orders in force", r => r.ActiveOnly = true),
+                i.Text("--mid", "Only orders covering this MID", (r, v) => r.Mid = v),
+                i.Text("--case-id", "Only this case's orders", (r, v) => r.CaseId = v),
+            ]),
+        Instructions(),
+        Verb.Create<GetCaseImpactRequest, GetCaseImpactResponse>("impact", "Entries and value held because of a case, by month",
+            (cli, r) => cli.Liquidation.GetCaseImpactAsync(r, cli.Call()).ResponseAsync, PrintImpact,
+            i => [i.Id("case-id", "The case's id", (r, v) => r.CaseId = v)]),
+    };
+
+    private static Command Instructions()
+    {
+        var after = new Option<long>("--after") { Description = "Only instructions after this sequence number" };
+        var caseId = new Option<string?>("--case-id") { Description = "Only this case's instructions" };
+        var follow = new Option<bool>("--follow") { Description = "Keep printing new instructions as they are issued, until interrupted" };
+        return Verb.Custom("instructions", "The customs instructions issued, in sequence (the same as the customs feed)", async cli =>
+        {
+            var only = cli.Parse.GetValue(caseId);
+            bool Wanted(CustomsInstruction i) => only is null || i.CaseId == only;
+            if (cli.Parse.GetValue(follow))
+            {
+                using var call = cli.Liquidation.WatchInstructions(new WatchInstructionsRequest { AfterSequence = cli.Parse.GetValue(after) }, cli.Stream());
+                if (!cli.AsJson) PrintInstructionHeader();
+                try
+                {
+                    await foreach (var update in call.ResponseStream.ReadAllAsync(cli.Cancellation))
+                        if (Wanted(update.Instruction)) cli.Print(update, () => Console.WriteLine(string.Join("  ", InstructionRow(update.Instruction))));
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cli.Cancellation.IsCancellationRequested) { }
+                catch (OperationCanceledException) when (cli.Cancellation.IsCancellationRequested) { }
+                return;
+            }
+            var all = new ListInstructionsResponse();
+            var request = new ListInstructionsRequest { AfterSequence = cli.Parse.GetValue(after), PageSize = 1000 };
+            while (true)
+            {
+                var page = await cli.Liquidation.ListInstructionsAsync(request, cli.Call());
+                all.Instructions.AddRange(page.Instructions.Where(Wanted));
+                all.LastSequence = page.LastSequence;
+                if (page.Instructions.Count < request.PageSize) break;
+                request.AfterSequence = page.Instructions[^1].Sequence;
+            }
+            cli.Print(all, () => Table.Print(InstructionHeader, all.Instructions.Select(InstructionRow)));
+        }, after, caseId, follow);
+    }
+
+    private static readonly string[] InstructionHeader = ["SEQ", "KIND", "EFFECTIVE", "LIQUIDATE BY", "MIDS", "FACILITY", "CASE"];
+
+    private static void PrintInstructionHeader() => Console.WriteLine(string.Join("  ", InstructionHeader));
+
+    private static string[] InstructionRow(CustomsInstruction i) =>
+    [
+        $"{i.Sequence}", Enums.Text(i.Kind), i.EffectiveDate.Text(), i.LiquidateBy.Text(), string.Join(" ", i.Mids), i.FacilityName,
+        i.CaseId + (i.Replayed ? " (replayed)" : ""),
+    ];
+
+    private static void PrintStatus(GetFacilityStatusResponse s)
+    {
+        Console.WriteLine($"MID           {s.Mid}");
+        Console.WriteLine($"Facility      {(s.FacilityName.Length > 0 ? s.FacilityName : "(no order has named this MID)")}");
+        if (s.FacilityMids.Count > 0) Console.WriteLine($"Its MIDs      {string.Join(", ", s.FacilityMids)}");
+        Console.WriteLine($"Liquidation   {(s.LiquidationSuspended ? "SUSPENDED" : "not suspended")}");
+        Console.WriteLine($"Held entries  {s.HeldEntries:N0}");
+        Console.WriteLine();
+        Console.WriteLine("Orders in force");
+        PrintOrders(s.ActiveOrders);
+        Console.WriteLine();
+        Console.WriteLine("Earlier orders");
+        PrintOrders(s.History);
+    }
+
+    private static void PrintOrders(IEnumerable<Order> orders) =>
+        Table.Print(["ORDER", "KIND", "FROM", "LIFTED", "FACILITY", "CASE"],
+            orders.Select(o => new[] { o.OrderId, Enums.Text(o.Kind), o.EffectiveFrom.Text(), o.LiftedOn.Text(), o.FacilityName, o.CaseId }));
+
+    private static void PrintImpact(GetCaseImpactResponse r)
+    {
+        Console.WriteLine($"Case              {r.CaseId}");
+        Console.WriteLine($"Suspension        {(r.SuspensionInForce ? "in force" : "not in force")}");
+        Console.WriteLine($"Entries held      {r.Entries:N0}");
+        Console.WriteLine($"Entered value     {r.EnteredValue?.Value ?? "0"}");
+        Console.WriteLine($"Estimated duties  {r.EstimatedDuties?.Value ?? "0"}");
+        Console.WriteLine();
+        Table.Print(["MONTH", "ENTRIES", "ENTERED VALUE", "ESTIMATED DUTIES"],
+            r.ByMonth.Select(m => new[] { $"{m.Year:D4}-{m.Month:D2}", $"{m.Entries:N0}", m.EnteredValue?.Value ?? "0", m.EstimatedDuties?.Value ?? "0" }));
+    }
+}
