@@ -72,6 +72,51 @@ public sealed class CliTests(Suite suite)
         Assert.Equal(before.State, after.State);
     }
 
+    /// <summary>Every verb that changes something, given nothing but what it cannot do without, on a case awaiting Mexico's answer.</summary>
+    [Theory]
+    [InlineData("facility", "register")]
+    [InlineData("petition", "submit")]
+    [InlineData("petition", "determine", "{petition}")]
+    [InlineData("petition", "withdraw", "not-a-petition")]
+    [InlineData("case", "open")]
+    [InlineData("case", "request-review", "{case}")]
+    [InlineData("case", "respond", "{case}")]
+    [InlineData("case", "findings", "{case}")]
+    [InlineData("case", "remediation", "agree", "{case}")]
+    [InlineData("case", "remediation", "action", "{case}")]
+    [InlineData("case", "remediation", "complete", "{case}")]
+    [InlineData("case", "remediation", "no-agreement", "{case}")]
+    [InlineData("case", "resolve", "{case}")]
+    [InlineData("case", "panel", "notice", "{case}")]
+    [InlineData("case", "panel", "request", "{case}")]
+    [InlineData("case", "panel", "constituted", "{case}")]
+    [InlineData("case", "panel", "request-verification", "{case}")]
+    [InlineData("case", "panel", "verification-answer", "{case}")]
+    [InlineData("case", "panel", "verified", "{case}")]
+    [InlineData("case", "panel", "determination", "{case}")]
+    [InlineData("case", "remedy", "impose", "{case}")]
+    [InlineData("case", "remedy", "lift", "{case}")]
+    [InlineData("case", "close", "{case}")]
+    [InlineData("case", "import", "no-such-file.csv")]
+    [InlineData("liquidation", "check")]
+    [InlineData("notification", "retry", "not-a-notification")]
+    [InlineData("notification", "preview")]
+    [InlineData("notification", "recipients", "save")]
+    [InlineData("notification", "recipients", "deactivate", "not-a-recipient")]
+    public async Task A_verb_given_too_little_exits_non_zero_saying_why_and_changes_nothing(params string[] args)
+    {
+        var requested = await RequestedCaseAsync($"Cliente Incompleto {Guid.NewGuid():N}"[..40] + ", S.A.");
+        var before = (await suite.Cases.GetCaseAsync(new GetCaseRequest { CaseId = requested.CaseId }, Officer)).Case;
+        var roles = string.Join(",", Roles.IlcAnalyst, Roles.UstrOfficer, Roles.TreasuryOfficer, Roles.NotificationAdmin);
+
+        var run = await suite.CliAsync(roles, args.Select(a => a.Replace("{case}", requested.CaseId).Replace("{petition}", requested.PetitionId)).ToArray());
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Matches(@"^rrm: \S.{10,}", run.Error);
+        var after = (await suite.Cases.GetCaseAsync(new GetCaseRequest { CaseId = requested.CaseId }, Officer)).Case;
+        Assert.Equal(before.TimelineLength, after.TimelineLength);
+    }
+
     [Fact]
     public async Task Without_a_token_the_client_says_one_is_required()
     {

@@ -134,13 +134,13 @@ public sealed class Suite : IAsyncLifetime
     public List<JsonElement> MailTo(string address) =>
         Smtp.Messages().Where(m => m.GetProperty("to").EnumerateArray().Any(t => t.GetString() == address)).ToList();
 
-    /// <summary>Runs the rrm client against the suite with a token of <paramref name="role"/> (none when null); gives its exit code, output and errors.</summary>
+    /// <summary>Runs the rrm client against the suite with a token of <paramref name="role"/> (several joined by commas; none when null).</summary>
     public async Task<(int ExitCode, string Output, string Error)> CliAsync(string? role, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Repository.Built(Path.Combine("tools", "Rrm.Cli"), "rrm-cli.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["RRM_TOKEN"] = role is null ? "" : Tokens.Mint([role]);
+        start.Environment["RRM_TOKEN"] = role is null ? "" : Tokens.Mint(role.Split(","));
         start.Environment["RRM_PETITION_URL"] = Petition.Url;
         start.Environment["RRM_REVIEW_URL"] = Review.Url;
         start.Environment["RRM_LIQUIDATION_URL"] = Liquidation.Url;
