@@ -72,7 +72,8 @@ public sealed class RecordingConsumer : IConsumer<PetitionReceived>
 /// <summary>A generic host running the shared machinery (relay, scheduler, bus) over the real servers.</summary>
 public static class MessagingHost
 {
-    public static IHost Build(string postgres, string rabbitMq, bool consume = false, TimeProvider? clock = null)
+    public static IHost Build(string postgres, string rabbitMq, bool consume = false, TimeProvider? clock = null,
+        IDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -83,6 +84,7 @@ public static class MessagingHost
             ["Outbox:PublishTimeout"] = "00:00:02",
             ["Deadlines:PollInterval"] = "00:00:00.050",
         });
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDatabase<TestDbContext>(TestDbContext.SchemaName);
         builder.AddServiceMessaging("machinery-test", bus => { if (consume) bus.AddConsumer<RecordingConsumer>(); });

@@ -24,6 +24,15 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return vhost;
     }
 
+    /// <summary>The queues of this virtual host by name, with their type ("classic", "quorum").</summary>
+    public async Task<Dictionary<string, string>> QueueTypesAsync()
+    {
+        var queues = await Management.GetFromJsonAsync<List<QueueInfo>>($"api/queues/{Name}") ?? [];
+        return queues.ToDictionary(q => q.Name, q => q.Type);
+    }
+
+    private sealed record QueueInfo(string Name, string Type);
+
     public async ValueTask DisposeAsync() => await Management.DeleteAsync($"api/vhosts/{Name}");
 
     private static HttpClient CreateClient()

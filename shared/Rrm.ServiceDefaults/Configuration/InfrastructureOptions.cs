@@ -17,6 +17,18 @@ public sealed class ConnectionStringOptions
     public string RabbitMq { get; set; } = "";
 }
 
+/// <summary>How the services use RabbitMQ (section "Messaging").</summary>
+public sealed class MessagingOptions
+{
+    public const string SectionName = "Messaging";
+
+    /// <summary>
+    /// Declare the consumers' queues as quorum queues (replicated across a RabbitMQ cluster's nodes; production).
+    /// Set it before the queues first exist: RabbitMQ does not change the type of an existing queue.
+    /// </summary>
+    public bool QuorumQueues { get; set; }
+}
+
 /// <summary>Outbox relay tuning.</summary>
 public sealed class OutboxOptions
 {

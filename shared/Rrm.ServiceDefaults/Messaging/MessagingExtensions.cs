@@ -12,18 +12,24 @@ public static class MessagingExtensions
     /// <summary>
     /// MassTransit over RabbitMQ. Queues are named after the service and the consumer, so two services
     /// never compete for one queue. Failed messages are retried with exponential back-off, then moved to
-    /// the consumer's <c>_error</c> queue: never acknowledged and dropped.
+    /// the consumer's <c>_error</c> queue: never acknowledged and dropped. Messaging:QuorumQueues makes the
+    /// queues quorum queues.
     /// </summary>
     public static void AddServiceMessaging(this IHostApplicationBuilder builder, string serviceName,
         Action<IBusRegistrationConfigurator>? configureConsumers = null)
     {
         builder.Services.AddValidatedOptions<ConnectionStringOptions>(ConnectionStringOptions.SectionName);
+        builder.Services.AddValidatedOptions<MessagingOptions>(MessagingOptions.SectionName);
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
-                endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400))));
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && context.GetRequiredService<IOptions<MessagingOptions>>().Value.QuorumQueues)
+                    rabbit.SetQuorumQueue();
+            });
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 var uri = new Uri(context.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.RabbitMq);
