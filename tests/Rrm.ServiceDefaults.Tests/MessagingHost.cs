@@ -72,8 +72,10 @@ public sealed class RecordingConsumer : IConsumer<PetitionReceived>
 /// <summary>A generic host running the shared machinery (relay, scheduler, bus) over the real servers.</summary>
 public static class MessagingHost
 {
+    public const string OrderedQueue = "machinery-test-ordered";
+
     public static IHost Build(string postgres, string rabbitMq, bool consume = false, TimeProvider? clock = null,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null, bool inOrder = false)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -87,7 +89,11 @@ public static class MessagingHost
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDatabase<TestDbContext>(TestDbContext.SchemaName);
-        builder.AddServiceMessaging("machinery-test", bus => { if (consume) bus.AddConsumer<RecordingConsumer>(); });
+        builder.AddServiceMessaging("machinery-test", bus =>
+        {
+            if (consume && inOrder) bus.AddConsumersInOrder(OrderedQueue, [typeof(RecordingConsumer)]);
+            else if (consume) bus.AddConsumer<RecordingConsumer>();
+        });
         builder.Services.AddDeadlineHandler<MarkingDeadlineHandler>();
         if (clock is not null) builder.Services.AddSingleton(clock);
         return builder.Build();

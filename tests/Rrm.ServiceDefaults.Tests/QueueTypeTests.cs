@@ -26,7 +26,20 @@ public sealed class QueueTypeTests
             await Eventually.GetAsync(() => Task.FromResult(RecordingConsumer.CountFor(marker)), n => n == 1, what: "the delivery");
         }
 
-        var queues = await vhost.QueueTypesAsync();
-        Assert.Equal(type, queues["machinery-test-recording"]);
+        var queues = await vhost.QueuesAsync();
+        Assert.Equal(type, queues["machinery-test-recording"].Type);
+    }
+
+    [Fact]
+    public async Task An_ordered_queue_has_one_active_consumer_among_the_replicas()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var vhost = await TestVirtualHost.CreateAsync();
+        await TestDbContext.CreateSchemaAsync(database.ConnectionString);
+
+        await using (await StartedHost.StartAsync(MessagingHost.Build(database.ConnectionString, vhost.AmqpUri, consume: true, inOrder: true), waitForBus: true)) { }
+
+        var queue = (await vhost.QueuesAsync())[MessagingHost.OrderedQueue];
+        Assert.True(queue.Arguments["x-single-active-consumer"].GetBoolean());
     }
 }

@@ -24,14 +24,11 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return vhost;
     }
 
-    /// <summary>The queues of this virtual host by name, with their type ("classic", "quorum").</summary>
-    public async Task<Dictionary<string, string>> QueueTypesAsync()
-    {
-        var queues = await Management.GetFromJsonAsync<List<QueueInfo>>($"api/queues/{Name}") ?? [];
-        return queues.ToDictionary(q => q.Name, q => q.Type);
-    }
+    /// <summary>The queues of this virtual host by name: their type ("classic", "quorum") and declaration arguments.</summary>
+    public async Task<Dictionary<string, QueueInfo>> QueuesAsync() =>
+        (await Management.GetFromJsonAsync<List<QueueInfo>>($"api/queues/{Name}") ?? []).ToDictionary(q => q.Name);
 
-    private sealed record QueueInfo(string Name, string Type);
+    public sealed record QueueInfo(string Name, string Type, Dictionary<string, System.Text.Json.JsonElement> Arguments);
 
     public async ValueTask DisposeAsync() => await Management.DeleteAsync($"api/vhosts/{Name}");
 

@@ -24,11 +24,13 @@ public static class MessagingExtensions
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configureConsumers?.Invoke(bus);
-            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
                 endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));
-                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && context.GetRequiredService<IOptions<MessagingOptions>>().Value.QuorumQueues)
-                    rabbit.SetQuorumQueue();
+                if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit) return;
+                if (context.GetRequiredService<IOptions<MessagingOptions>>().Value.QuorumQueues) rabbit.SetQuorumQueue();
+                // Replicas wait their turn on an ordered queue: one consumes, the others take over if it goes.
+                if (context.GetServices<OrderedQueue>().Any(q => q.Name == name)) rabbit.SetQueueArgument("x-single-active-consumer", true);
             });
             bus.UsingRabbitMq((context, rabbit) =>
             {
@@ -49,12 +51,14 @@ public static class MessagingExtensions
     }
 
     /// <summary>
-    /// Consumers of events whose order matters (one case's history): one queue, one message at a time, so they
-    /// are handled in the order the publisher's outbox relay published them. Failures are retried in place
-    /// (holding the queue) before a message goes to the error queue.
+    /// Consumers of events whose order matters (one case's history): one queue, one message at a time and one
+    /// active consumer among the replicas (RabbitMQ's single active consumer), so they are handled in the order
+    /// the publisher's outbox relay published them. Failures are retried in place (holding the queue) before a
+    /// message goes to the error queue.
     /// </summary>
     public static void AddConsumersInOrder(this IBusRegistrationConfigurator bus, string queue, IEnumerable<Type> consumers)
     {
+        bus.AddSingleton(new OrderedQueue(queue));
         foreach (var consumer in consumers)
             bus.AddConsumer(consumer).Endpoint(e =>
             {
@@ -63,3 +67,5 @@ public static class MessagingExtensions
             });
     }
 }
+
+internal sealed record OrderedQueue(string Name);

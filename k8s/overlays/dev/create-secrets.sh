@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Creates the dev overlay's Secrets in the rrm namespace with random passwords and a random HS256 key
+# (local development tokens: `./rrm cli token --signing-key "$(kubectl -n rrm get secret rrm-auth -o
+# jsonpath='{.data.signing-key}' | base64 -d)" ustr.officer`). Nothing here is committed or reused.
+set -euo pipefail
+random() { head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c "$1"; }
+kubectl create namespace rrm --dry-run=client -o yaml | kubectl apply -f -
+secret() { kubectl -n rrm create secret generic "$1" "${@:2}" --dry-run=client -o yaml | kubectl apply -f -; }
+secret rrm-postgres --from-literal=username=rrm --from-literal=password="$(random 24)"
+secret rrm-rabbitmq --from-literal=username=rrm --from-literal=password="$(random 24)"
+secret rrm-auth --from-literal=signing-key="$(random 48)"
