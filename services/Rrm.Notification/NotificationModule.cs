@@ -6,6 +6,7 @@ using Rrm.Notification.Data;
 using Rrm.Notification.Grpc;
 using Rrm.Notification.Messaging;
 using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Telemetry;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Messaging;
@@ -21,6 +22,8 @@ public static class NotificationModule
     {
         builder.AddServiceDefaults(ServiceName);
         builder.AddServiceDatabase<NotificationDbContext>(NotificationDbContext.SchemaName);
+        builder.Services.AddDatabaseGauge<NotificationDbContext>(new("rrm.notifications", "Notifications by status (dead ones wait for RetryNotification)", "status",
+            "SELECT status, count(*) FROM notification.notifications GROUP BY status"));
         // Notices are made in the order of the events, so each stakeholder hears of a case's steps in order.
         builder.AddServiceMessaging(ServiceName, bus => bus.AddConsumersInOrder($"{ServiceName}-events",
             typeof(EventNotifier<>).Assembly.GetTypes().Where(t => !t.IsAbstract && t.BaseType is { IsGenericType: true } b

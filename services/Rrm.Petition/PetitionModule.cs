@@ -2,6 +2,7 @@ using Rrm.Petition.Data;
 using Rrm.Petition.Grpc;
 using Rrm.Petition.Messaging;
 using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Telemetry;
 using Rrm.ServiceDefaults.Messaging;
 
 namespace Rrm.Petition;
@@ -15,6 +16,8 @@ public static class PetitionModule
     {
         builder.AddServiceDefaults(ServiceName);
         builder.AddServiceDatabase<PetitionDbContext>(PetitionDbContext.SchemaName);
+        builder.Services.AddDatabaseGauge<PetitionDbContext>(new("rrm.petitions", "Petitions by status", "status",
+            "SELECT status, count(*) FROM petition.petitions GROUP BY status"));
         builder.AddServiceMessaging(ServiceName);
         builder.Services.AddDeadlineHandler<IlcReviewReminderHandler>();
         builder.Services.AddDeadlineHandler<IlcReviewOverdueHandler>();

@@ -7,6 +7,7 @@ using Rrm.Review.Grpc;
 using Rrm.Review.Import;
 using Rrm.Review.Messaging;
 using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Telemetry;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Messaging;
@@ -22,6 +23,12 @@ public static class ReviewModule
     {
         builder.AddServiceDefaults(ServiceName);
         builder.AddServiceDatabase<ReviewDbContext>(ReviewDbContext.SchemaName);
+        builder.Services.AddDatabaseGauge<ReviewDbContext>(new("rrm.cases", "Cases by state", "state",
+            "SELECT state, count(*) FROM review.cases GROUP BY state"));
+        builder.Services.AddDatabaseGauge<ReviewDbContext>(new("rrm.deadlines.open", "Clocks running, by kind", "kind",
+            "SELECT kind, count(*) FROM review.case_deadlines WHERE status = 'Open' GROUP BY kind"));
+        builder.Services.AddDatabaseGauge<ReviewDbContext>(new("rrm.deadlines.overdue", "Clocks past their due date with the act still awaited, by kind", "kind",
+            "SELECT kind, count(*) FROM review.case_deadlines WHERE status = 'Overdue' GROUP BY kind"));
         builder.AddServiceMessaging(ServiceName, bus => bus.AddConsumer<PetitionDeterminedConsumer>());
         builder.Services.AddValidatedOptions<ReviewOptions>(ReviewOptions.SectionName);
         builder.Services.AddDatabaseNotificationChannel(CaseQueries.TimelineChannel);

@@ -1,4 +1,5 @@
 using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Telemetry;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Messaging;
 using Rrm.TariffLiquidation.Application;
@@ -17,6 +18,10 @@ public static class TariffLiquidationModule
     {
         builder.AddServiceDefaults(ServiceName);
         builder.AddServiceDatabase<LiquidationDbContext>(LiquidationDbContext.SchemaName);
+        builder.Services.AddDatabaseGauge<LiquidationDbContext>(new("rrm.instructions.issued", "Customs instructions issued, by kind", "kind",
+            "SELECT kind, count(*) FROM liquidation.instructions GROUP BY kind"));
+        builder.Services.AddDatabaseGauge<LiquidationDbContext>(new("rrm.orders.active", "Suspension and remedy orders in force, by kind", "kind",
+            "SELECT kind, count(*) FROM liquidation.orders WHERE lifted_on IS NULL GROUP BY kind"));
         // A case's events issue its instructions in the order of its history.
         builder.AddServiceMessaging(ServiceName, bus => bus.AddConsumersInOrder($"{ServiceName}-case-events",
         [

@@ -27,7 +27,11 @@ public class ReviewFixture() : ServiceFixture<ReviewDbContext>(ReviewDbContext.S
         Petition = await StartAsync<PetitionDbContext>(services: ConfigurePetition);
     }
 
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Review:PetitionUrl"] = "http://petition.test" };
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Review:PetitionUrl"] = "http://petition.test",
+        ["Telemetry:GaugeInterval"] = "00:00:00.200",
+    };
 
     protected override void ConfigureServices(IServiceCollection services) => ConfigureReview(services);
 

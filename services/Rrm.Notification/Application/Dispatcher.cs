@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Rrm.Notification.Data;
 using Rrm.Notification.Domain;
 using Rrm.ServiceDefaults.Data;
+using Rrm.ServiceDefaults.Telemetry;
 
 namespace Rrm.Notification.Application;
 
@@ -111,12 +112,16 @@ internal sealed class Dispatcher(
         {
             await SendAsync(scope.ServiceProvider, db, notice, ct);
             notice.MarkSent(clock.GetUtcNow());
+            RrmMetrics.NotificationsSent.Add(1, new KeyValuePair<string, object?>("channel", $"{notice.Channel}"));
             logger.LogInformation("Notification {NotificationId} ({Template}) sent to a {RecipientRole} after {Attempts} attempt(s)",
                 notice.Id, notice.Template, notice.Role, notice.Attempts);
         }
         catch (Exception e)
         {
             notice.MarkFailed(e.Message, options.Value.MaxAttempts, clock.GetUtcNow() + Backoff(notice.Attempts));
+            var channel = new KeyValuePair<string, object?>("channel", $"{notice.Channel}");
+            RrmMetrics.NotificationAttemptsFailed.Add(1, channel);
+            if (notice.Status == NoticeStatus.Dead) RrmMetrics.NotificationsDead.Add(1, channel);
             logger.LogWarning("Notification {NotificationId} ({Template}) to a {RecipientRole} failed, attempt {Attempts}: {Error}; {Outcome}",
                 notice.Id, notice.Template, notice.Role, notice.Attempts, e.Message, notice.Status == NoticeStatus.Dead ? "dead" : $"next at {notice.NextAttemptAt:O}");
         }

@@ -17,5 +17,8 @@ public static class RrmMetrics
     public static readonly Counter<long> OutboxPublished = Meter.CreateCounter<long>("rrm.outbox.published", description: "Outbox messages published and confirmed");
     public static readonly Counter<long> OutboxFailed = Meter.CreateCounter<long>("rrm.outbox.failed", description: "Failed attempts to publish an outbox message");
     public static readonly Histogram<double> OutboxLag = Meter.CreateHistogram<double>("rrm.outbox.lag", unit: "ms", description: "Time from commit to confirmed publish");
+    public static readonly Counter<long> NotificationsSent = Meter.CreateCounter<long>("rrm.notifications.sent", description: "Notifications delivered, by channel");
+    public static readonly Counter<long> NotificationAttemptsFailed = Meter.CreateCounter<long>("rrm.notifications.failed", description: "Failed delivery attempts, by channel");
+    public static readonly Counter<long> NotificationsDead = Meter.CreateCounter<long>("rrm.notifications.dead", description: "Notifications given up after the last attempt, by channel");
     public static readonly Counter<long> DeadlinesFired = Meter.CreateCounter<long>("rrm.deadlines.fired", description: "Deadlines fired, by kind");
 }
