@@ -83,6 +83,31 @@ public sealed class InstructionTests(LiquidationFixture fixture) : IClassFixture
         Assert.False((await fixture.Client().GetFacilityStatusAsync(new GetFacilityStatusRequest { Mid = c.Facility.Mids[0] }, Customs)).LiquidationSuspended);
     }
 
+    /// <summary>The replay of docs/operations.md ("Replay the customs feed"), as written there.</summary>
+    [Fact]
+    public async Task The_documented_replay_publishes_the_chosen_instructions_again_with_their_ids_and_sequences()
+    {
+        var c = Case();
+        var start = await fixture.LastSequenceAsync();
+        await fixture.PublishAsync(Requested(c, new DateOnly(2024, 7, 26)));
+        await fixture.PublishAsync(Resolved(c, new DateOnly(2024, 9, 17)));
+        await fixture.WaitForInstructionsAsync(start + 2);
+        await Eventually.GetAsync(() => fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM liquidation.outbox_messages WHERE exchange IS NOT NULL AND processed_at IS NULL"), n => n == 0, what: "the feed published");
+        // A queue bound late, after both were published.
+        var (connection, channel, queue) = await BindFeedAsync();
+        await using var _ = connection;
+
+        var operations = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "operations.md"));
+        var replay = System.Text.RegularExpressions.Regex.Match(operations, @"UPDATE liquidation\.outbox_messages[^;]*;").Value;
+        await fixture.Database.ScalarAsync<int?>(replay.Replace("> 41", $"> {start}"));
+
+        var messages = await ReadAsync(channel, queue, 2);
+        var ledger = (await fixture.Client().ListInstructionsAsync(new ListInstructionsRequest { AfterSequence = start }, Customs)).Instructions;
+        Assert.Equal(ledger.Select(i => i.InstructionId), messages.OrderBy(m => long.Parse(Header(m, "sequence"))).Select(m => m.BasicProperties.MessageId));
+        Assert.Equal([start + 1, start + 2], messages.Select(m => long.Parse(Header(m, "sequence"))).Order());
+    }
+
     [Fact]
     public async Task A_redelivered_event_issues_no_second_instruction()
     {
