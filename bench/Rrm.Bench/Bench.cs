@@ -14,9 +14,20 @@ internal sealed class Bench
     public string Postgres { get; } = Env("RRM_PG_CONN", "Host=127.0.0.1;Port=55432;Username=rrm;Password=rrm;Database=rrm");
     public string Amqp { get; } = Env("RRM_AMQP_URL", "amqp://rrm:rrm@127.0.0.1:55672/rrm");
     public string SigningKey { get; } = Env("RRM_DEV_SIGNING_KEY", "rrm-local-development-signing-key-NOT-A-SECRET-0123456789");
+    /// <summary>The checkout (the services' builds) and its .rrm folder (the running services' pid files).</summary>
+    public string Root { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+    public string Home { get; }
+    /// <summary>The services' resident memory (MB) when the bench began.</summary>
+    public Dictionary<string, double> IdleMemory { get; }
     /// <summary>How many times each timed run is repeated; figures are medians.</summary>
     public int Runs { get; } = int.Parse(Env("RRM_BENCH_RUNS", "3"));
     public double Scale { get; } = double.Parse(Env("RRM_BENCH_SCALE", "1"), System.Globalization.CultureInfo.InvariantCulture);
+
+    public Bench()
+    {
+        Home = Env("RRM_HOME", Path.Combine(Root, ".rrm"));
+        IdleMemory = FootprintFigure.Memory(this);
+    }
 
     public string Token(params string[] roles) =>
         DevTokens.Mint(new AuthOptions { SigningKey = SigningKey }, "bench", roles, TimeSpan.FromHours(4));

@@ -33,7 +33,7 @@ internal static class EntriesFigure
         { Numbers = { ["rows_per_second"] = rate, ["copy_rows_per_second"] = baseline, ["entries"] = count } };
     }
 
-    private static async Task<double> RegisterAsync(Bench bench, string mid, string filer, int count, CancellationToken ct)
+    public static async Task<double> RegisterAsync(Bench bench, string mid, string filer, int count, CancellationToken ct)
     {
         var client = new LiquidationService.LiquidationServiceClient(Bench.Channel(bench.LiquidationUrl));
         var watch = Stopwatch.StartNew();

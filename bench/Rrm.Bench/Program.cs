@@ -6,7 +6,11 @@ using Rrm.Bench;
 var figures = new Dictionary<string, Func<Bench, CancellationToken, Task<Figure>>>
 {
     ["gate"] = GateFigure.RunAsync,
+    ["intake"] = IntakeFigure.RunAsync,
     ["entries"] = EntriesFigure.RunAsync,
+    ["latency"] = LatencyFigure.RunAsync,
+    ["scale"] = ScaleFigure.RunAsync,
+    ["footprint"] = FootprintFigure.RunAsync, // last: it reads the memory after the others
 };
 var names = args.Where(a => !a.StartsWith('-')).ToList();
 if (args.Contains("--help") || names.Except(figures.Keys).Any())
@@ -36,7 +40,7 @@ Console.WriteLine($"|---|---|---|---|---|---|---|");
 foreach (var f in results)
     Console.WriteLine($"| {f.Name} | {f.Measure} | {f.Value} | {f.Baseline} | {(f.Ratio is { } r ? r.ToString("0.00") : "")} | {f.Target} | {(f.Met ? "yes" : "NO")}{(f.Notes.Length > 0 ? " — " + f.Notes : "")} |");
 
-var directory = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "results");
+var directory = Path.Combine(bench.Root, "bench", "results");
 Directory.CreateDirectory(directory);
 var file = Path.GetFullPath(Path.Combine(directory, $"{DateTime.UtcNow:yyyy-MM-dd}.json"));
 await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
