@@ -18,6 +18,8 @@ internal static class EntriesFigure
     {
         var count = bench.Scaled(1_000_000);
         var (_, mid) = await Scenario.SuspendedFacilityAsync(bench, "Entries bench plant", ct);
+        await RegisterAsync(bench, mid, Scenario.NewFiler(), bench.Scaled(100_000), ct); // warm-up
+        await CopyAsync(bench, mid, Scenario.NewFiler(), bench.Scaled(100_000), ct);
         var service = new List<double>();
         var copy = new List<double>();
         for (var run = 0; run < bench.Runs; run++)

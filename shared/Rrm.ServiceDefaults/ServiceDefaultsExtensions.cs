@@ -69,7 +69,8 @@ public static class ServiceDefaultsExtensions
     {
         builder.Services.AddValidatedOptions<ConnectionStringOptions>(ConnectionStringOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddDbContext<TDb>((sp, o) =>
+        // Pooled: a context (and EF's scoped services behind it) is reused rather than built for every request.
+        builder.Services.AddDbContextPool<TDb>((sp, o) =>
             o.UseServiceDatabase(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Postgres, schema));
         builder.Services.AddDatabaseNotificationChannel(DatabaseSetup.OutboxChannel(schema));
         builder.Services.TryAddSingleton<DatabaseNotifications>();

@@ -18,6 +18,17 @@ public sealed class EntryNumberTests
     public void Every_allowed_filer_code_pattern_is_accepted_and_normalized(string text, string normalized) =>
         Assert.Equal(normalized, EntryNumber.Normalize(text, enforceCheckDigit: false, out _));
 
+    [Fact]
+    public void Different_entry_numbers_never_share_a_key()
+    {
+        // The stream's duplicate detection rests on the key: two numbers with one key would lose an entry.
+        var numbers = new[] { "A00-0000000-0", "100-0000000-0", "00A-0000000-0", "ZZZ-9999999-9", "999-9999999-9", "001-0000000-1", "001-0000001-0", "010-0000000-0" }
+            .Concat(Enumerable.Range(0, 20_000).Select(i => $"{"ABCXYZ0189"[i % 10]}{"Q7"[i / 10 % 2]}{"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i / 20 % 36]}-{i * 7919 % 10_000_000:D7}-{i % 10}"))
+            .Select(n => EntryNumber.Normalize(n, enforceCheckDigit: false, out _)!).Distinct().ToList();
+
+        Assert.Equal(numbers.Count, numbers.Select(EntryNumber.Key).Distinct().Count());
+    }
+
     [Theory]
     [InlineData("000-1234567-1", "001 to 999")]
     [InlineData("AB-1234567-1", "XXX-NNNNNNN-N")]

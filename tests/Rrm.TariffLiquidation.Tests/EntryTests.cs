@@ -60,6 +60,46 @@ public sealed class EntryTests(LiquidationFixture fixture) : IClassFixture<Liqui
         { "tariff_number", e => e.TariffNumber = "8708.99" },
     };
 
+    [Fact]
+    public async Task A_number_repeated_in_a_stream_is_stored_once_as_its_first_copy()
+    {
+        var c = await KnownFacilityAsync();
+        var filer = NewFiler();
+        var first = Entry(c.Facility.Mids[0], filer, 7);
+        var second = Entry(c.Facility.Mids[0], filer, 7);
+        second.Importer = "SECOND-COPY";
+
+        var result = await fixture.RegisterAsync([first, Entry(c.Facility.Mids[0], filer, 8), second], batch: 2);
+
+        Assert.Equal((3, 2, 1), (result.Received, result.Stored, result.AlreadyRegistered));
+        Assert.Equal("IMP-0001", await fixture.Database.ScalarAsync<string>($"SELECT importer FROM liquidation.entries WHERE entry_number = '{Number(filer, 7)}'"));
+    }
+
+    [Fact]
+    public async Task Concurrent_streams_with_the_same_numbers_store_each_once_and_a_refused_one_can_be_sent_again()
+    {
+        var c = await KnownFacilityAsync();
+        var filer = NewFiler();
+        var streams = Enumerable.Range(0, 4).Select(s => Enumerable.Range(s * 500, 3000).Select(i => Entry(c.Facility.Mids[0], filer, i)).ToList()).ToList();
+
+        var outcomes = await Task.WhenAll(streams.Select(async entries =>
+        {
+            try
+            {
+                await fixture.RegisterAsync(entries, batch: 500);
+                return (StatusCode?)null;
+            }
+            catch (RpcException e) { return e.StatusCode; }
+        }));
+        foreach (var (entries, status) in streams.Zip(outcomes).Where(x => x.Second is not null))
+        {
+            Assert.Equal(StatusCode.Aborted, status);
+            await fixture.RegisterAsync(entries, batch: 500); // sent again, it completes
+        }
+
+        Assert.Equal(4500, await fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM liquidation.entries WHERE filer_code = '{filer}'"));
+    }
+
     [Theory]
     [MemberData(nameof(BadEntries))]
     public async Task A_stream_with_one_bad_entry_is_InvalidArgument_naming_it_and_stores_nothing(string field, Action<CustomsEntry> spoil)

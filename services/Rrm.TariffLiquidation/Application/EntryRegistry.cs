@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Rrm.Grpc.Liquidation.V1;
+using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Hosting;
@@ -15,10 +17,13 @@ namespace Rrm.TariffLiquidation.Application;
 
 /// <summary>
 /// Bulk registration of customs entries: every entry of a stream is validated and copied (Postgres binary
-/// COPY) into a staging table, then moved into the entries table in one statement, all in one transaction.
-/// One bad entry fails the stream and stores nothing.
+/// COPY) straight into the entries table, in one transaction. An entry number seen before, earlier in the
+/// stream or already registered (looked up per message on a second connection), is counted and skipped, so
+/// the first copy of a number wins and a registered entry stays. One bad entry fails the stream and stores
+/// nothing.
 /// </summary>
-internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<LiquidationOptions> options, TimeProvider clock)
+internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<LiquidationOptions> options, IOptions<ConnectionStringOptions> connections,
+    TimeProvider clock, ILogger<EntryRegistry> logger)
 {
     public const int MaxBatch = 10_000;
     private const int MaxViolations = 100;
@@ -28,42 +33,124 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
     public async Task<RegisterEntriesResponse> RegisterAsync(IAsyncStreamReader<RegisterEntriesRequest> stream, CancellationToken ct)
     {
         var known = (await db.KnownMids.AsNoTracking().Select(m => m.Mid).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-        var today = LegalCalendar.Today(clock);
-        var now = clock.GetUtcNow();
-        var violations = new List<FieldViolation>();
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
+        await using var lookup = new NpgsqlConnection(connections.Value.Postgres);
+        await lookup.OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await Execute(connection, """
-            CREATE TEMP TABLE staging_entries (LIKE liquidation.entries) ON COMMIT DROP
-            """, ct);
-        long received = 0;
-        await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY staging_entries (entry_number, filer_code, importer, mid, country_of_origin, entry_date, entered_value, estimated_duties, tariff_number, usmca_claimed, registered_at) FROM STDIN (FORMAT BINARY)", ct))
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        long received, stored;
+        try
         {
-            while (await stream.MoveNext(ct))
+            await using (var copy = await connection.BeginBinaryImportAsync(
+                "COPY liquidation.entries (entry_number, filer_code, importer, mid, country_of_origin, entry_date, entered_value, estimated_duties, tariff_number, usmca_claimed, registered_at) FROM STDIN (FORMAT BINARY)", ct))
             {
-                if (stream.Current.Entries.Count > MaxBatch)
-                    throw new RequestValidationException([new("entries", $"a message carries at most {MaxBatch} entries (message with entry {received} has {stream.Current.Entries.Count})")]);
-                foreach (var entry in stream.Current.Entries)
-                {
-                    var row = Validate(entry, received++, known, today, violations);
-                    if (violations.Count >= MaxViolations) throw new RequestValidationException(violations);
-                    if (row is not null && violations.Count == 0) await WriteAsync(copy, row, now, ct);
-                }
+                (received, stored) = await CopyAsync(stream, copy, lookup, known, ct);
+                await copy.CompleteAsync(ct);
             }
-            if (violations.Count > 0) throw new RequestValidationException(violations);
-            if (received == 0) throw new RequestValidationException([new("entries", "the stream carried no entries")]);
-            await copy.CompleteAsync(ct);
+            await transaction.CommitAsync(ct);
         }
-        // One entry number is one entry: the first copy of a number in the stream wins, a registered one stays.
-        var stored = await Execute(connection, """
-            INSERT INTO liquidation.entries
-            SELECT DISTINCT ON (entry_number) * FROM staging_entries ORDER BY entry_number
-            ON CONFLICT (entry_number) DO NOTHING
-            """, ct);
-        await transaction.CommitAsync(ct);
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another stream registered some of these numbers after they were looked up: nothing of this one is stored.
+            throw new ConcurrencyConflictException("some of these entries were registered by another stream at the same time; nothing was stored: send the stream again");
+        }
+        logger.LogInformation("Registered {Stored} of {Received} entries in {Seconds:N1} s", stored, received, watch.Elapsed.TotalSeconds);
         return new RegisterEntriesResponse { Received = received, Stored = stored, AlreadyRegistered = received - stored };
+    }
+
+    /// <summary>
+    /// Validates the stream and copies each new entry; throws with the violations when there are any. Two stages
+    /// run at once, so that PostgreSQL is never left waiting: one reads, validates and looks up a message while
+    /// the other copies the one before (bench/README.md, "bulk entries").
+    /// </summary>
+    private async Task<(long Received, long Stored)> CopyAsync(IAsyncStreamReader<RegisterEntriesRequest> stream, NpgsqlBinaryImporter copy,
+        NpgsqlConnection lookup, HashSet<string> known, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var ready = Channel.CreateBounded<List<Domain.CustomsEntry>>(2);
+        var copier = Task.Run(async () =>
+        {
+            long stored = 0;
+            try
+            {
+                await foreach (var rows in ready.Reader.ReadAllAsync(ct))
+                    foreach (var row in rows)
+                    {
+                        Write(copy, row, now);
+                        stored++;
+                    }
+                return stored;
+            }
+            catch (Exception e)
+            {
+                ready.Writer.TryComplete(e); // stops the reader too
+                throw;
+            }
+        }, ct);
+        long received;
+        try
+        {
+            received = await ReadAsync(stream, lookup, known, ready.Writer, ct);
+            ready.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            ready.Writer.TryComplete(e);
+            try { await copier; } catch (Exception) when (e is not ChannelClosedException) { } // the reader's error is the one to report
+            throw;
+        }
+        return (received, await copier);
+    }
+
+    private async Task<long> ReadAsync(IAsyncStreamReader<RegisterEntriesRequest> stream, NpgsqlConnection lookup, HashSet<string> known,
+        ChannelWriter<List<Domain.CustomsEntry>> ready, CancellationToken ct)
+    {
+        var today = LegalCalendar.Today(clock);
+        var violations = new List<FieldViolation>();
+        var seen = new HashSet<long>();
+        long received = 0;
+        while (await stream.MoveNext(ct))
+        {
+            if (stream.Current.Entries.Count > MaxBatch)
+                throw new RequestValidationException([new("entries", $"a message carries at most {MaxBatch} entries (message with entry {received} has {stream.Current.Entries.Count})")]);
+            var rows = new List<Domain.CustomsEntry>(stream.Current.Entries.Count);
+            foreach (var entry in stream.Current.Entries)
+            {
+                var row = Validate(entry, received++, known, today, violations);
+                if (violations.Count >= MaxViolations) throw new RequestValidationException(violations);
+                if (row is not null && seen.Add(Domain.EntryNumber.Key(row.EntryNumber))) rows.Add(row);
+            }
+            if (violations.Count > 0) continue; // read on to report every bad entry (up to MaxViolations); nothing is stored
+            var registered = await RegisteredAsync(lookup, rows, ct);
+            await ready.WriteAsync(registered.Count == 0 ? rows : rows.Where(r => !registered.Contains(r.EntryNumber)).ToList(), ct);
+        }
+        if (violations.Count > 0) throw new RequestValidationException(violations);
+        if (received == 0) throw new RequestValidationException([new("entries", "the stream carried no entries")]);
+        return received;
+    }
+
+    /// <summary>
+    /// Which of these entry numbers are registered already (committed by earlier streams). A batch of new numbers
+    /// (the usual case) costs one index range check, not a probe per number: the probes run only when some
+    /// registered number lies between the batch's lowest and highest.
+    /// </summary>
+    private static async Task<HashSet<string>> RegisteredAsync(NpgsqlConnection lookup, List<Domain.CustomsEntry> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return [];
+        await using var command = new NpgsqlCommand("""
+            SELECT entry_number FROM liquidation.entries
+            WHERE EXISTS (SELECT 1 FROM liquidation.entries
+                          WHERE entry_number BETWEEN (SELECT min(n) FROM unnest($1::bpchar[]) n) AND (SELECT max(n) FROM unnest($1::bpchar[]) n))
+              AND entry_number = ANY($1::bpchar[])
+            """, lookup)
+        {
+            Parameters = { new() { Value = rows.Select(r => r.EntryNumber).ToArray() } },
+        };
+        var registered = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) registered.Add(reader.GetString(0));
+        return registered;
     }
 
     private Domain.CustomsEntry? Validate(CustomsEntry e, long index, HashSet<string> knownMids, DateOnly today, List<FieldViolation> violations)
@@ -102,25 +189,23 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
         };
     }
 
-    private static async Task WriteAsync(NpgsqlBinaryImporter copy, Domain.CustomsEntry e, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// One row. Synchronous on purpose: the importer only touches the socket when its buffer fills, and the
+    /// per-field async state machines cost more than those rare flushes (bench/README.md, "bulk entries").
+    /// </summary>
+    private static void Write(NpgsqlBinaryImporter copy, Domain.CustomsEntry e, DateTimeOffset now)
     {
-        await copy.StartRowAsync(ct);
-        await copy.WriteAsync(e.EntryNumber, NpgsqlDbType.Char, ct);
-        await copy.WriteAsync(e.FilerCode, NpgsqlDbType.Char, ct);
-        await copy.WriteAsync(e.Importer, NpgsqlDbType.Varchar, ct);
-        await copy.WriteAsync(e.Mid, NpgsqlDbType.Varchar, ct);
-        await copy.WriteAsync(e.CountryOfOrigin, NpgsqlDbType.Char, ct);
-        await copy.WriteAsync(e.EntryDate, NpgsqlDbType.Date, ct);
-        await copy.WriteAsync(e.EnteredValue, NpgsqlDbType.Numeric, ct);
-        await copy.WriteAsync(e.EstimatedDuties, NpgsqlDbType.Numeric, ct);
-        await copy.WriteAsync(e.TariffNumber, NpgsqlDbType.Varchar, ct);
-        await copy.WriteAsync(e.UsmcaClaimed, NpgsqlDbType.Boolean, ct);
-        await copy.WriteAsync(now, NpgsqlDbType.TimestampTz, ct);
-    }
-
-    private static async Task<int> Execute(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteNonQueryAsync(ct);
+        copy.StartRow();
+        copy.Write(e.EntryNumber, NpgsqlDbType.Char);
+        copy.Write(e.FilerCode, NpgsqlDbType.Char);
+        copy.Write(e.Importer, NpgsqlDbType.Varchar);
+        copy.Write(e.Mid, NpgsqlDbType.Varchar);
+        copy.Write(e.CountryOfOrigin, NpgsqlDbType.Char);
+        copy.Write(e.EntryDate, NpgsqlDbType.Date);
+        copy.Write(e.EnteredValue, NpgsqlDbType.Numeric);
+        copy.Write(e.EstimatedDuties, NpgsqlDbType.Numeric);
+        copy.Write(e.TariffNumber, NpgsqlDbType.Varchar);
+        copy.Write(e.UsmcaClaimed, NpgsqlDbType.Boolean);
+        copy.Write(now, NpgsqlDbType.TimestampTz);
     }
 }

@@ -16,6 +16,7 @@ public static class EntryNumber
     public static string? Normalize(string? text, bool enforceCheckDigit, out string reason)
     {
         reason = "";
+        if (!enforceCheckDigit && IsNormal(text)) return text; // the usual case, without allocating
         var raw = (text ?? "").Trim().ToUpperInvariant();
         var compact = raw.Replace("-", "");
         if (compact.Length != 11 || (raw.Length == Length && (raw[3] != '-' || raw[11] != '-')) || (raw.Length != 11 && raw.Length != Length))
@@ -46,6 +47,25 @@ public static class EntryNumber
             return null;
         }
         return normalized;
+    }
+
+    /// <summary>Already XXX-NNNNNNN-N with an upper-case filer code that is not 000.</summary>
+    private static bool IsNormal(string? text)
+    {
+        if (text is not { Length: Length } || text[3] != '-' || text[11] != '-') return false;
+        for (var i = 0; i < 3; i++)
+            if (!char.IsAsciiDigit(text[i]) && !char.IsAsciiLetterUpper(text[i])) return false;
+        for (var i = 4; i < Length; i++)
+            if (i != 11 && !char.IsAsciiDigit(text[i])) return false;
+        return text.AsSpan(0, 3) is not "000";
+    }
+
+    /// <summary>A normalized entry number as a number, one to one (filer code in base 36, then the ten digits).</summary>
+    public static long Key(string normalized)
+    {
+        long filer = 0;
+        for (var i = 0; i < 3; i++) filer = filer * 36 + (char.IsAsciiDigit(normalized[i]) ? normalized[i] - '0' : normalized[i] - 'A' + 10);
+        return filer * 10_000_000_000L + long.Parse(normalized.AsSpan(4, 7)) * 10 + (normalized[12] - '0');
     }
 
     /// <summary>

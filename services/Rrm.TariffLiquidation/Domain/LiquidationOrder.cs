@@ -43,6 +43,14 @@ public sealed class LiquidationOrder
         CreatedAt = now,
     };
 
+    /// <summary>An order as stored, read without the ORM (the entry gate's hot path).</summary>
+    public static LiquidationOrder Restore(Guid id, OrderKind kind, Guid caseId, int? invocationNumber, Guid? facilityId, string facilityName,
+        List<string> mids, DateOnly effectiveFrom, DateOnly? liftedOn, string directive, Guid? remedyId, string description, DateTimeOffset createdAt) => new()
+    {
+        Id = id, Kind = kind, CaseId = caseId, InvocationNumber = invocationNumber, FacilityId = facilityId, FacilityName = facilityName, Mids = mids,
+        EffectiveFrom = effectiveFrom, LiftedOn = liftedOn, Directive = directive, RemedyId = remedyId, Description = description, CreatedAt = createdAt,
+    };
+
     public bool InForce => LiftedOn is null;
 
     /// <summary>Ends the order on <paramref name="date"/>; false when it had already ended.</summary>
