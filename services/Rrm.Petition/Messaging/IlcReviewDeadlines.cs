@@ -10,17 +10,18 @@ namespace Rrm.Petition.Messaging;
 /// <summary>Starts and clears the ILC review's deadline rows (reminders and the overdue alert).</summary>
 internal static class IlcReviewDeadlines
 {
+    /// <summary>Schedules a new petition's clock rows (its keys cannot exist yet, so none is looked up).</summary>
     public static async Task ScheduleAsync(PetitionDbContext db, Domain.Petition p, DateTimeOffset now, TimeSpan backfillGrace, CancellationToken ct)
     {
         foreach (var days in IlcReviewClock.ReminderDaysBefore)
         {
             var at = IlcReviewClock.ReminderAt(p.ReviewDueDate, days);
             // A backfilled petition gets no reminders for moments already past; the overdue alert still applies.
-            if (at > now) await db.ScheduleDeadlineAsync(IlcReviewClock.ReminderKey(p.Id, days), IlcReviewClock.ReminderKind, at, new ReminderPayload(p.Id, days), ct);
+            if (at > now) await db.ScheduleDeadlineAsync(IlcReviewClock.ReminderKey(p.Id, days), IlcReviewClock.ReminderKind, at, new ReminderPayload(p.Id, days), ct, isNew: true);
         }
         // A petition recorded after its review was due gets its alert after the backfill grace, not at once.
         await db.ScheduleAlertAsync(IlcReviewClock.OverdueKey(p.Id), IlcReviewClock.OverdueKind,
-            IlcReviewClock.OverdueAt(p.ReviewDueDate), new OverduePayload(p.Id), now, backfillGrace, ct);
+            IlcReviewClock.OverdueAt(p.ReviewDueDate), new OverduePayload(p.Id), now, backfillGrace, ct, isNew: true);
     }
 
     public static async Task ClearAsync(PetitionDbContext db, Guid petitionId, DateTimeOffset now, CancellationToken ct)

@@ -45,11 +45,14 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
     public void AddFeedMessage(Guid messageId, string exchange, string routingKey, string schema, string body, IReadOnlyDictionary<string, string> headers) =>
         OutboxMessages.Add(OutboxMessage.ForFeed(messageId, exchange, routingKey, schema, body, headers, DateTimeOffset.UtcNow));
 
-    /// <summary>Schedules (or moves) the deadline with this key. Saved with the next SaveChanges.</summary>
+    /// <summary>
+    /// Schedules (or moves) the deadline with this key. Saved with the next SaveChanges. A key that cannot exist yet
+    /// (it names something created in this unit of work) is added without looking for it: <paramref name="isNew"/>.
+    /// </summary>
     public async Task ScheduleDeadlineAsync(string key, string kind, DateTimeOffset dueAt, object? payload,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool isNew = false)
     {
-        var existing = await Deadlines.SingleOrDefaultAsync(d => d.Key == key, cancellationToken);
+        var existing = isNew ? null : await Deadlines.SingleOrDefaultAsync(d => d.Key == key, cancellationToken);
         var fresh = ScheduledDeadline.Create(key, kind, dueAt, payload, DateTimeOffset.UtcNow);
         if (existing is null)
         {
@@ -70,8 +73,8 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
     /// put off by <paramref name="backfillGrace"/> (Deadlines:BackfillGrace), so it never fires before the history is in.
     /// </summary>
     public Task ScheduleAlertAsync(string key, string kind, DateTimeOffset at, object? payload, DateTimeOffset now, TimeSpan backfillGrace,
-        CancellationToken cancellationToken) =>
-        ScheduleDeadlineAsync(key, kind, at > now ? at : now + backfillGrace, payload, cancellationToken);
+        CancellationToken cancellationToken, bool isNew = false) =>
+        ScheduleDeadlineAsync(key, kind, at > now ? at : now + backfillGrace, payload, cancellationToken, isNew);
 
     /// <summary>Cancels the pending deadline with this key, if any. Saved with the next SaveChanges.</summary>
     public async Task CancelDeadlineAsync(string key, DateTimeOffset now, CancellationToken cancellationToken)
