@@ -86,9 +86,11 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>("postgres", tags: [ReadyTag]);
     }
 
-    /// <summary>Health and reflection (anonymous), authentication and authorization.</summary>
+    /// <summary>The status of requests that do not parse, health and reflection (anonymous), authentication and authorization.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        // First, so it sees the status of every call: a request that does not parse is INVALID_ARGUMENT, not UNKNOWN.
+        app.UseMalformedRequestStatus();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapGrpcHealthChecksService().AllowAnonymous();

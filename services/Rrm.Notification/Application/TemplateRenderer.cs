@@ -31,6 +31,8 @@ public sealed class TemplateRenderer
         var (compiled, used) = Find(template, language)
             ?? throw new InvalidOperationException($"There is no template '{template}' (Templates/{template}.en.liquid).");
         using var document = JsonDocument.Parse(eventJson);
+        // An event is a JSON object; anything else (PreviewNotification takes the caller's JSON) is not an event.
+        if (document.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException($"an event is a JSON object, not {document.RootElement.ValueKind}");
         var model = (Dictionary<string, object?>)ToModel(document.RootElement)!;
         var variables = Hash.FromDictionary(new Dictionary<string, object?>
         {
@@ -69,10 +71,12 @@ public sealed class TemplateRenderer
 
     private static object? ToModel(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => ToModel(p.Value)),
+        // A repeated key is valid JSON: the last one counts (as in JavaScript), rather than failing the render.
+        JsonValueKind.Object => e.EnumerateObject().Aggregate(new Dictionary<string, object?>(), (model, p) => { model[p.Name] = ToModel(p.Value); return model; }),
         JsonValueKind.Array => e.EnumerateArray().Select(ToModel).ToList(),
         JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetInt64(out var i) ? i : e.GetDecimal(),
+        // A number beyond decimal (1e400) is valid JSON too: kept as written.
+        JsonValueKind.Number => e.TryGetDecimal(out var n) ? n : e.GetRawText(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,

@@ -27,17 +27,39 @@ internal sealed class FacilityDirectory(FacilityService.FacilityServiceClient cl
         }
     }
 
-    /// <summary>A registered facility with exactly this legal name (ignoring case) in this state, if any.</summary>
+    /// <summary>
+    /// A registered facility with exactly this legal name (ignoring case) in this state, if any. A name the registry
+    /// refuses to search for is INVALID_ARGUMENT on legal_name (it came from the caller).
+    /// </summary>
     public async Task<CaseFacility?> FindAsync(string legalName, string state, Metadata caller, CancellationToken ct)
     {
-        var response = await client.SearchFacilitiesAsync(new SearchFacilitiesRequest { NameContains = legalName, State = state }, caller, Deadline, ct);
-        var match = response.Facilities.FirstOrDefault(f => string.Equals(f.LegalName.Trim(), legalName.Trim(), StringComparison.OrdinalIgnoreCase));
-        return match is null ? null : Snapshot(match);
+        try
+        {
+            var response = await client.SearchFacilitiesAsync(new SearchFacilitiesRequest { NameContains = legalName, State = state }, caller, Deadline, ct);
+            var match = response.Facilities.FirstOrDefault(f => string.Equals(f.LegalName.Trim(), legalName.Trim(), StringComparison.OrdinalIgnoreCase));
+            return match is null ? null : Snapshot(match);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        {
+            throw new RequestValidationException([new("legal_name", $"the facility registry cannot search for it: {e.Status.Detail}")]);
+        }
     }
 
-    /// <summary>The MID the registry's rules give for a name and address (19 CFR Part 102).</summary>
-    public async Task<string> DeriveMidAsync(string name, string street, string city, Metadata caller, CancellationToken ct) =>
-        (await client.DeriveMidAsync(new DeriveMidRequest { ManufacturerName = name, StreetAddress = street, City = city }, caller, Deadline, ct)).Mid;
+    /// <summary>
+    /// The MID the registry's rules give for a name and address (19 CFR Part 102). A name or city no MID can be derived
+    /// from (the registry's INVALID_ARGUMENT, e.g. no letters at all) is INVALID_ARGUMENT on legal_name.
+    /// </summary>
+    public async Task<string> DeriveMidAsync(string name, string street, string city, Metadata caller, CancellationToken ct)
+    {
+        try
+        {
+            return (await client.DeriveMidAsync(new DeriveMidRequest { ManufacturerName = name, StreetAddress = street, City = city }, caller, Deadline, ct)).Mid;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        {
+            throw new RequestValidationException([new("legal_name", $"no MID can be derived from the name and city: {e.Status.Detail}")]);
+        }
+    }
 
     private DateTime Deadline => DateTime.UtcNow + options.Value.PetitionCallTimeout;
 

@@ -191,20 +191,28 @@ internal sealed class CaseHistoryImporter(
         var workers = 0;
         if (f[Workers].Trim().Length > 0 && (!int.TryParse(f[Workers].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out workers) || workers > 1_000_000))
             throw new RowException(row.Line, $"workers '{f[Workers]}' is not a number of workers (0 to 1000000)");
-        if (await facilities.FindAsync(legalName, state!.Code, caller, ct) is { } registered) return registered;
-        var subsector = f[Sector].Trim();
-        return new Domain.CaseFacility
+        try
         {
-            LegalName = legalName,
-            CommonName = f[CommonName].Trim(),
-            City = city,
-            StateCode = state.Code,
-            StateName = state.Name,
-            Sector = SectorOf(subsector),
-            Subsector = subsector,
-            ApproximateWorkers = workers,
-            Mids = [await facilities.DeriveMidAsync(legalName, "", city, caller, ct)],
-        };
+            if (await facilities.FindAsync(legalName, state!.Code, caller, ct) is { } registered) return registered;
+            var subsector = f[Sector].Trim();
+            return new Domain.CaseFacility
+            {
+                LegalName = legalName,
+                CommonName = f[CommonName].Trim(),
+                City = city,
+                StateCode = state.Code,
+                StateName = state.Name,
+                Sector = SectorOf(subsector),
+                Subsector = subsector,
+                ApproximateWorkers = workers,
+                Mids = [await facilities.DeriveMidAsync(legalName, "", city, caller, ct)],
+            };
+        }
+        catch (RequestValidationException e)
+        {
+            // The registry refuses the row's name or city (e.g. no MID can be derived from "!!!"): this case is rejected, not the import.
+            throw new RowException(row.Line, string.Join("; ", e.Violations.Select(v => v.Description)));
+        }
     }
 
     /// <summary>The Annex's priority sector of a history's free-text sector ("auto parts", "tires", "mining", "call centers").</summary>

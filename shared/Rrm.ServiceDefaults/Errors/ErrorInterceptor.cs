@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Rrm.ServiceDefaults.Data;
 
 namespace Rrm.ServiceDefaults.Errors;
 
@@ -25,7 +26,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context,
         ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        try { return await continuation(requestStream, context); }
+        try { return await continuation(new RequestStreamReader<TRequest>(requestStream), context); }
         catch (Exception e) when (e is not RpcException) { throw Translate(e, context); }
         catch (RpcException e) { throw TranslateDownstream(e, context); }
     }
@@ -43,7 +44,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream,
         ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        try { await continuation(requestStream, responseStream, context); }
+        try { await continuation(new RequestStreamReader<TRequest>(requestStream), responseStream, context); }
         catch (Exception e) when (e is not RpcException) { throw Translate(e, context); }
         catch (RpcException e) { throw TranslateDownstream(e, context); }
     }
@@ -52,7 +53,9 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
     {
         var status = e switch
         {
-            RequestValidationException v => new Status(StatusCode.InvalidArgument, v.Message),
+            RequestValidationException v => new Status(StatusCode.InvalidArgument, Detail(v)),
+            // Reading the client stream failed: a message that does not parse, or over the size limit (see RequestStreamReader).
+            RequestStreamException r => r.Status,
             NotFoundException => new Status(StatusCode.NotFound, e.Message),
             InvalidStateTransitionException => new Status(StatusCode.FailedPrecondition, e.Message),
             AlreadyExistsException => new Status(StatusCode.AlreadyExists, e.Message),
@@ -61,15 +64,48 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 "The record was changed by someone else; reload it and try again."),
             OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
                 new Status(StatusCode.Cancelled, "The call was cancelled."),
+            // PostgreSQL text cannot hold U+0000 (nor can jsonb hold \u0000): the caller sent text that cannot be stored or searched for.
+            _ when IsUnstorableText(e) => new Status(StatusCode.InvalidArgument,
+                "A text value of the request contains a character that cannot be stored (U+0000, NUL)."),
+            _ when TransientFailure.Is(e) => Unavailable(e, context),
             _ => Unexpected(e, context),
         };
         var metadata = new Metadata();
         if (e is RequestValidationException rve)
         {
-            // Machine-readable copy of the violations, one trailer entry per field.
-            foreach (var v in rve.Violations) metadata.Add("rrm-field-violation", $"{v.Field}: {v.Description}");
+            // Machine-readable copy of the violations, one trailer entry per field. Descriptions quote what the caller
+            // sent, which may be any text of any length: trailers must be ASCII (else Kestrel fails the whole response
+            // with HTTP 500) and small (a client refuses trailers over 64 KB), so they are percent-encoded and bounded.
+            foreach (var v in rve.Violations.Take(MaxViolationTrailers))
+                metadata.Add("rrm-field-violation", StatusText.HeaderValue(StatusText.Shorten($"{v.Field}: {v.Description}", MaxViolationLength)));
         }
-        return new RpcException(status, metadata);
+        return new RpcException(new Status(status.StatusCode, StatusText.Shorten(status.Detail, MaxDetailLength)), metadata);
+    }
+
+    private const int MaxViolationTrailers = 20;
+    private const int MaxViolationLength = 300;
+    private const int MaxDetailLength = 2_000;
+
+    /// <summary>The violations in a status detail of bounded size (the exception's message lists them all, at any length).</summary>
+    private static string Detail(RequestValidationException v)
+    {
+        var shown = v.Violations.Take(MaxViolationTrailers).Select(x => $"{x.Field}: {StatusText.Shorten(x.Description, MaxViolationLength)}");
+        var more = v.Violations.Count > MaxViolationTrailers ? $"; and {v.Violations.Count - MaxViolationTrailers} more" : "";
+        return "Invalid request: " + string.Join("; ", shown) + more;
+    }
+
+    private static bool IsUnstorableText(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is Npgsql.PostgresException { SqlState: "22021" or "22P05" }) return true; // character_not_in_repertoire, untranslatable_character
+        return false;
+    }
+
+    /// <summary>The database is out of reach: the caller should retry (with its request_id, a retry is never applied twice).</summary>
+    private Status Unavailable(Exception e, ServerCallContext context)
+    {
+        logger.LogWarning("{Method} could not reach the database: {Error}", context.Method, e.GetBaseException().Message);
+        return new Status(StatusCode.Unavailable, "The service's database is unavailable; retry later.");
     }
 
     private Status Unexpected(Exception e, ServerCallContext context)
