@@ -544,6 +544,22 @@ infra_status() (
   exit $rc
 )
 
+# infra_fault broker-stop|broker-start|db-stop|db-start: stops or starts one server under a running suite,
+# as an outage would (`./rrm chaos`). The broker stops gracefully (durable queues keep their messages),
+# PostgreSQL with -m fast (open sessions are cut); starting waits until the server answers again.
+infra_fault() (
+  set +e -uo pipefail
+  _infra_settings
+  _infra_lock
+  case "${1:-}" in
+    broker-stop) _rmq_down ;;
+    broker-start) _rmq_start && _rmq_wait && _say "RabbitMQ back on 127.0.0.1:$AMQP_PORT" ;;
+    db-stop) _pg_down ;;
+    db-start) { _pg_running || _pg_start; } && _say "PostgreSQL back on 127.0.0.1:$PG_PORT" ;;
+    *) _die "usage: rrm fault broker-stop|broker-start|db-stop|db-start" ;;
+  esac
+)
+
 # Runs in the caller's shell, because it exports.
 infra_env() {
   local pg=${RRM_PG_PORT:-55432} amqp=${RRM_AMQP_PORT:-55672} mgmt=${RRM_MGMT_PORT:-55673}

@@ -20,14 +20,39 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Url { get; }
     public GrpcChannel Channel { get; }
 
-    private ServiceProcess(string name, string url, Process process, StringBuilder output)
+    private readonly IDictionary<string, string> _environment;
+
+    private ServiceProcess(string name, string url, Process process, StringBuilder output, IDictionary<string, string> environment, GrpcChannel? channel)
     {
-        (Name, Url, _process, _output) = (name, url, process, output);
-        Channel = GrpcChannel.ForAddress(url);
+        (Name, Url, _process, _output, _environment) = (name, url, process, output, environment);
+        Channel = channel ?? GrpcChannel.ForAddress(url);
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int Pid => _process.Id;
+
+    /// <summary>Kills it at once (SIGKILL: no shutdown, nothing flushed), as a crashed node or an OOM kill would.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>
+    /// A new process of the same service on the same address, after this one ended (its log is kept). The channel
+    /// stays: clients holding it reconnect to the new process, as they would to a restarted pod.
+    /// </summary>
+    public async Task<ServiceProcess> RestartAsync()
+    {
+        await StopAsync();
+        return await StartAsync(Name, _environment, new Uri(Url).Port, Channel);
     }
 
     /// <summary>Migrates and starts <paramref name="project"/> (e.g. "Rrm.Petition") on a free port and waits until it is ready.</summary>
-    public static async Task<ServiceProcess> StartAsync(string project, IDictionary<string, string> environment, int? port = null)
+    public static async Task<ServiceProcess> StartAsync(string project, IDictionary<string, string> environment, int? port = null,
+        GrpcChannel? channel = null)
     {
         var url = $"http://127.0.0.1:{port ?? SmtpSink.FreePort()}";
         var env = new Dictionary<string, string>(environment) { ["Urls"] = url };
@@ -36,7 +61,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         var output = new StringBuilder();
         var process = Start(project, env, output);
-        var service = new ServiceProcess(project, url, process, output);
+        var service = new ServiceProcess(project, url, process, output, environment, channel);
         var health = new Health.HealthClient(service.Channel);
         var until = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -65,6 +90,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Stops it as Kubernetes would (SIGTERM, then a kill after 10 s) and keeps its log.</summary>
     public async ValueTask DisposeAsync()
     {
+        await StopAsync();
+        Channel.Dispose();
+    }
+
+    private async Task StopAsync()
+    {
         if (!_process.HasExited)
         {
             Process.Start("kill", ["-TERM", _process.Id.ToString()])?.WaitForExit();
@@ -72,7 +103,6 @@ public sealed class ServiceProcess : IAsyncDisposable
             try { await _process.WaitForExitAsync(grace.Token); }
             catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
         }
-        Channel.Dispose();
         var logs = Path.Combine(Repository.Root, ".rrm", "test-results", "processes");
         Directory.CreateDirectory(logs);
         await File.WriteAllTextAsync(Path.Combine(logs, $"{Name}-{_process.Id}.log"), Output);

@@ -24,6 +24,7 @@ internal sealed class Dispatcher(
     ILogger<Dispatcher> logger) : BackgroundService
 {
     public const string NotifyChannel = "notification_notices";
+    private static readonly TimeSpan OutcomeRetry = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
     private CancellationTokenSource? _idle;
@@ -125,7 +126,27 @@ internal sealed class Dispatcher(
             logger.LogWarning("Notification {NotificationId} ({Template}) to a {RecipientRole} failed, attempt {Attempts}: {Error}; {Outcome}",
                 notice.Id, notice.Template, notice.Role, notice.Attempts, e.Message, notice.Status == NoticeStatus.Dead ? "dead" : $"next at {notice.NextAttemptAt:O}");
         }
-        await db.SaveChangesAsync(ct);
+        await SaveOutcomeAsync(db, notice.LeaseUntil, ct);
+    }
+
+    /// <summary>
+    /// Records the outcome, waiting out a database outage while the lease lasts: the message has gone out, and an
+    /// outcome left unsaved would send it a second time when the lease runs out.
+    /// </summary>
+    private async Task SaveOutcomeAsync(NotificationDbContext db, DateTimeOffset? leaseUntil, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (Exception e) when (TransientFailure.Is(e) && clock.GetUtcNow() + OutcomeRetry < leaseUntil)
+            {
+                await Task.Delay(OutcomeRetry, ct);
+            }
+        }
     }
 
     private static async Task SendAsync(IServiceProvider services, NotificationDbContext db, Notice notice, CancellationToken ct)

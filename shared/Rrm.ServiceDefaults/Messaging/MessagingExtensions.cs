@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Rrm.ServiceDefaults.Configuration;
+using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Hosting;
 
 namespace Rrm.ServiceDefaults.Messaging;
@@ -15,6 +16,9 @@ public static class MessagingExtensions
     /// the consumer's <c>_error</c> queue: never acknowledged and dropped. Messaging:QuorumQueues makes the
     /// queues quorum queues.
     /// </summary>
+    /// <summary>Retries, 2 s apart, of a message whose handling failed because the database was out of reach: 10 minutes.</summary>
+    private const int DatabaseOutageRetries = 300;
+
     public static void AddServiceMessaging(this IHostApplicationBuilder builder, string serviceName,
         Action<IBusRegistrationConfigurator>? configureConsumers = null)
     {
@@ -26,7 +30,18 @@ public static class MessagingExtensions
             configureConsumers?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
-                endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400)));
+                // A database outage is waited out (the message stays unacknowledged, so a crash meanwhile loses nothing);
+                // any other failure is retried a few times and then goes to the error queue.
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Handle<Exception>(TransientFailure.Is);
+                    r.Interval(DatabaseOutageRetries, TimeSpan.FromSeconds(2));
+                });
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Ignore<Exception>(TransientFailure.Is);
+                    r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400));
+                });
                 if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit) return;
                 if (context.GetRequiredService<IOptions<MessagingOptions>>().Value.QuorumQueues) rabbit.SetQuorumQueue();
                 // Replicas wait their turn on an ordered queue: one consumes, the others take over if it goes.
