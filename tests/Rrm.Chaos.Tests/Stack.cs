@@ -16,9 +16,10 @@ namespace Rrm.Chaos.Tests;
 /// </summary>
 public sealed class Stack : IAsyncDisposable
 {
-    public static readonly Metadata Analyst = Tokens.For(Roles.IlcAnalyst);
-    public static readonly Metadata Officer = Tokens.For(Roles.UstrOfficer);
-    public static readonly Metadata Admin = Tokens.For(Roles.NotificationAdmin);
+    // Minted per call: a full-length run outlives a token's 10 minutes.
+    public static Metadata Analyst => Tokens.For(Roles.IlcAnalyst);
+    public static Metadata Officer => Tokens.For(Roles.UstrOfficer);
+    public static Metadata Admin => Tokens.For(Roles.NotificationAdmin);
     public static readonly string[] Projects = ["Rrm.Petition", "Rrm.Review", "Rrm.TariffLiquidation", "Rrm.Notification"];
 
     public TestDatabase Database { get; private set; } = null!;
