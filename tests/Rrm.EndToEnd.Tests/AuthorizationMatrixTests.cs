@@ -183,23 +183,15 @@ public sealed class AuthorizationMatrixTests(Suite suite)
         ? status is not (StatusCode.PermissionDenied or StatusCode.Unauthenticated or StatusCode.Internal or StatusCode.Unknown or StatusCode.Unimplemented)
         : status == StatusCode.PermissionDenied;
 
-    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
-
     /// <summary>
     /// Calls <paramref name="rpc"/> with an empty message (zero bytes: every field at its default) through one untyped
     /// path for unary and streaming methods alike; the status it ends with.
     /// </summary>
     private async Task<Status> CallAsync(MethodDescriptor rpc, Metadata? headers)
     {
-        var type = (rpc.IsClientStreaming, rpc.IsServerStreaming) switch
-        {
-            (false, false) => MethodType.Unary,
-            (false, true) => MethodType.ServerStreaming,
-            (true, false) => MethodType.ClientStreaming,
-            _ => MethodType.DuplexStreaming,
-        };
-        var method = new Method<byte[], byte[]>(type, rpc.Service.FullName, rpc.Name, Bytes, Bytes);
-        var invoker = ProcessOf(rpc).Channel.CreateCallInvoker();
+        var method = Suite.RawMethod(rpc);
+        var type = method.Type;
+        var invoker = suite.ProcessOf(rpc).Channel.CreateCallInvoker();
         // An allowed watch streams until its deadline (DEADLINE_EXCEEDED): short, yet ample for a refusal, which is immediate.
         var options = new CallOptions(headers, DateTime.UtcNow.AddSeconds(type == MethodType.ServerStreaming ? 2 : 30));
         try
@@ -235,15 +227,6 @@ public sealed class AuthorizationMatrixTests(Suite suite)
             return e.Status;
         }
     }
-
-    private ServiceProcess ProcessOf(MethodDescriptor rpc) => rpc.File.Package switch
-    {
-        "rrm.petition.v1" => suite.Petition,
-        "rrm.review.v1" => suite.Review,
-        "rrm.liquidation.v1" => suite.Liquidation,
-        "rrm.notification.v1" => suite.Notification,
-        var other => throw new NotSupportedException($"no service process serves {other}"),
-    };
 
     /// <summary>The role matrix of docs/security.md: the table headed "| RPC |", a column per role, "allow" or "deny" in each cell.</summary>
     private static (List<string> Roles, Dictionary<string, Dictionary<string, bool>> Rows) ReadMatrix()

@@ -28,7 +28,6 @@ public sealed class HostileInputTests(Suite suite, ITestOutputHelper output)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(5);
     /// <summary>How long a server-streaming call is read before the caller hangs up (a watch never ends by itself).</summary>
     private static readonly TimeSpan WatchFor = TimeSpan.FromSeconds(1);
-    private static readonly Marshaller<byte[]> Raw = Marshallers.Create(b => b, b => b);
 
     private sealed record Outcome(MethodDescriptor Method, int Seed, string Kind, StatusCode Code, string Detail, byte[]? Response);
 
@@ -142,15 +141,6 @@ public sealed class HostileInputTests(Suite suite, ITestOutputHelper output)
         }
     }
 
-    private ServiceProcess ProcessOf(MethodDescriptor method) => method.Service.File.Package switch
-    {
-        "rrm.petition.v1" => suite.Petition,
-        "rrm.review.v1" => suite.Review,
-        "rrm.liquidation.v1" => suite.Liquidation,
-        "rrm.notification.v1" => suite.Notification,
-        var other => throw new InvalidOperationException($"no process serves {other}"),
-    };
-
     /// <summary>Schemas a method's service can write to, itself or through the events it publishes.</summary>
     private static string[] Reaches(MethodDescriptor method) => method.Service.File.Package switch
     {
@@ -164,15 +154,9 @@ public sealed class HostileInputTests(Suite suite, ITestOutputHelper output)
     private async Task<(StatusCode Code, string Detail, byte[]? Response)> CallAsync(HostileRequest request, Metadata token)
     {
         var m = request.Method;
-        var type = (m.IsClientStreaming, m.IsServerStreaming) switch
-        {
-            (false, false) => MethodType.Unary,
-            (true, false) => MethodType.ClientStreaming,
-            (false, true) => MethodType.ServerStreaming,
-            _ => MethodType.DuplexStreaming,
-        };
-        var method = new Method<byte[], byte[]>(type, m.Service.FullName, m.Name, Raw, Raw);
-        var invoker = ProcessOf(m).Channel.CreateCallInvoker();
+        var method = Suite.RawMethod(m);
+        var type = method.Type;
+        var invoker = suite.ProcessOf(m).Channel.CreateCallInvoker();
         var options = new CallOptions(headers: token, deadline: DateTime.UtcNow.Add(Deadline));
         try
         {

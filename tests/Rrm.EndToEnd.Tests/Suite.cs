@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Rrm.Grpc.Common.V1;
 using Rrm.Grpc.Liquidation.V1;
@@ -89,6 +90,27 @@ public sealed class Suite : IAsyncLifetime
         await VirtualHost.DisposeAsync();
         await Database.DisposeAsync();
     }
+
+    /// <summary>The process that serves <paramref name="method"/>.</summary>
+    public ServiceProcess ProcessOf(MethodDescriptor method) => method.Service.File.Package switch
+    {
+        "rrm.petition.v1" => Petition,
+        "rrm.review.v1" => Review,
+        "rrm.liquidation.v1" => Liquidation,
+        "rrm.notification.v1" => Notification,
+        var other => throw new NotSupportedException($"no service process serves {other}"),
+    };
+
+    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
+
+    /// <summary><paramref name="rpc"/> taking and giving raw bytes: one untyped path for unary and streaming methods alike.</summary>
+    public static Method<byte[], byte[]> RawMethod(MethodDescriptor rpc) => new((rpc.IsClientStreaming, rpc.IsServerStreaming) switch
+    {
+        (false, false) => MethodType.Unary,
+        (false, true) => MethodType.ServerStreaming,
+        (true, false) => MethodType.ClientStreaming,
+        _ => MethodType.DuplexStreaming,
+    }, rpc.Service.FullName, rpc.Name, Bytes, Bytes);
 
     public static Date D(int y, int m, int d) => new() { Year = y, Month = m, Day = d };
 
