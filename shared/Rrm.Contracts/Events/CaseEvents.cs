@@ -51,6 +51,20 @@ public sealed record ReviewRequested
     public required string Directive { get; init; }
 }
 
+/// <summary>
+/// USTR directed Treasury to suspend liquidation of unliquidated entries of goods from the facility
+/// (19 U.S.C. 4692(a)) as its own dated act, after the request for review; the order takes effect from
+/// <see cref="EffectiveDate"/>. (A request may also carry the suspension: <see cref="ReviewRequested.SuspendLiquidation"/>.)
+/// </summary>
+public sealed record LiquidationSuspensionDirected
+{
+    public required CaseRef Case { get; init; }
+    public required DateOnly EffectiveDate { get; init; }
+    public DateOnly? AnnouncedDate { get; init; }
+    /// <summary>The directive to Treasury, e.g. "USTR letter to the Secretary of the Treasury of 2024-08-01".</summary>
+    public required string Directive { get; init; }
+}
+
 /// <summary>Mexico's answer to the request: "accepted", "declined" or "no_response".</summary>
 public sealed record MexicoResponded
 {

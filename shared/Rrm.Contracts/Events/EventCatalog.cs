@@ -26,6 +26,8 @@ public static class EventCatalog
         [nameof(CaseClosed)] = typeof(CaseClosed),
         [nameof(CaseDeadlineApproaching)] = typeof(CaseDeadlineApproaching),
         [nameof(CaseDeadlineMissed)] = typeof(CaseDeadlineMissed),
+        [nameof(LiquidationSuspensionDirected)] = typeof(LiquidationSuspensionDirected),
+        [nameof(FacilityMidAdded)] = typeof(FacilityMidAdded),
     };
 
     private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);

@@ -64,3 +64,16 @@ public sealed record IlcReviewOverdue
     public required string FacilityName { get; init; }
     public required DateOnly DueDate { get; init; }
 }
+
+/// <summary>
+/// A MID was added to a registered facility (e.g. a spelling variant found on entries). Orders in force
+/// for the facility extend to it from <see cref="EffectiveDate"/>.
+/// </summary>
+public sealed record FacilityMidAdded
+{
+    public required Guid FacilityId { get; init; }
+    public required string Mid { get; init; }
+    /// <summary>All the facility's MIDs after the addition.</summary>
+    public required IReadOnlyList<string> Mids { get; init; }
+    public required DateOnly EffectiveDate { get; init; }
+}
