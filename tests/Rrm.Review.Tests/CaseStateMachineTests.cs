@@ -27,7 +27,9 @@ public sealed class CaseStateMachineTests
         [(UnderMexicanReview, FindNoDenial)] = NoDenialFoundByMexico,
         [(UnderMexicanReview, FindDenial)] = RemediationConsultation,
         [(UnderMexicanReview, RecordRemediationProgress)] = UnderMexicanReview,
+        [(UnderMexicanReview, MexicoReviewLapses)] = PanelAvailable,
         [(UnderMexicanReview, Resolve)] = Resolved,
+        [(ReviewRequested, Resolve)] = Resolved,
         [(MexicoDeclined, Resolve)] = Resolved,
         [(MexicoDeclined, RequestPanel)] = PanelRequested,
         [(NoDenialFoundByMexico, Resolve)] = Resolved,
@@ -42,10 +44,16 @@ public sealed class CaseStateMachineTests
         [(RemediationInProgress, Resolve)] = Resolved,
         [(RemediationCompleted, Resolve)] = Resolved,
         [(PanelAvailable, RequestPanel)] = PanelRequested,
+        [(PanelAvailable, RecordRemediationProgress)] = PanelAvailable,
         [(PanelAvailable, Resolve)] = Resolved,
         [(PanelNoticeGiven, RequestPanel)] = PanelRequested,
         [(PanelNoticeGiven, Resolve)] = Resolved,
         [(PanelRequested, ConstitutePanel)] = PanelConstituted,
+        [(PanelRequested, Resolve)] = Resolved,
+        [(PanelConstituted, Resolve)] = Resolved,
+        [(VerificationRequested, Resolve)] = Resolved,
+        [(VerificationScheduled, Resolve)] = Resolved,
+        [(DeterminationPending, Resolve)] = Resolved,
         [(PanelConstituted, RequestVerification)] = VerificationRequested,
         [(PanelConstituted, PanelFindsDenial)] = RemedyNotice,
         [(PanelConstituted, PanelFindsNoDenial)] = ClosedNoDenial,
@@ -57,6 +65,30 @@ public sealed class CaseStateMachineTests
         [(RemedyNotice, ImposeRemedy)] = RemediesInForce,
         [(RemediesInForce, ImposeRemedy)] = RemediesInForce,
         [(RemediesInForce, LiftRemedies)] = RemediesLifted,
+        // USTR may direct the suspension in every state between the request and a panel's determination (4692(a)).
+        [(ReviewRequested, SuspendLiquidation)] = ReviewRequested,
+        [(UnderMexicanReview, SuspendLiquidation)] = UnderMexicanReview,
+        [(MexicoDeclined, SuspendLiquidation)] = MexicoDeclined,
+        [(NoDenialFoundByMexico, SuspendLiquidation)] = NoDenialFoundByMexico,
+        [(RemediationConsultation, SuspendLiquidation)] = RemediationConsultation,
+        [(RemediationInProgress, SuspendLiquidation)] = RemediationInProgress,
+        [(RemediationCompleted, SuspendLiquidation)] = RemediationCompleted,
+        [(PanelAvailable, SuspendLiquidation)] = PanelAvailable,
+        [(PanelNoticeGiven, SuspendLiquidation)] = PanelNoticeGiven,
+        [(PanelRequested, SuspendLiquidation)] = PanelRequested,
+        [(PanelConstituted, SuspendLiquidation)] = PanelConstituted,
+        [(VerificationRequested, SuspendLiquidation)] = VerificationRequested,
+        [(VerificationScheduled, SuspendLiquidation)] = VerificationScheduled,
+        [(DeterminationPending, SuspendLiquidation)] = DeterminationPending,
+    };
+
+    /// <summary>The acts that may only follow the end of a period (recorded the day after it ends).</summary>
+    private static readonly Dictionary<CaseAct, DeadlineKind> AfterPeriod = new()
+    {
+        [MexicoSilent] = DeadlineKind.MexicoAnswer,
+        [MexicoReviewLapses] = DeadlineKind.MexicoReview,
+        [EndConsultationWithoutAgreement] = DeadlineKind.RemediationConsultation,
+        [GivePanelNotice] = DeadlineKind.RemediationCompletion,
     };
 
     private static readonly CaseState[] TerminalStates = [PetitionDeclined, Resolved, ClosedNoDenial, RemediesLifted, ClosedOther];
@@ -82,6 +114,8 @@ public sealed class CaseStateMachineTests
         [ImposeRemedy] = ["RemedyImposed"],
         [LiftRemedies] = ["RemedyLifted", "CaseClosed"],
         [Close] = ["CaseClosed"],
+        [MexicoReviewLapses] = ["CaseDeadlineMissed"],
+        [SuspendLiquidation] = ["LiquidationSuspensionDirected"],
     };
 
     public static TheoryData<CaseState, CaseAct> AllPairs()
@@ -109,10 +143,11 @@ public sealed class CaseStateMachineTests
             else Assert.Throws<InvalidStateTransitionException>(() => CaseStateMachine.Next(from, act));
             return;
         }
-        var (c, last) = Cases.In(from);
+        // A case that is to be suspended by the act is built without the request's suspension.
+        var (c, last) = Cases.In(from, suspend: act != SuspendLiquidation);
         var runningBefore = c.Deadlines.Where(d => d.IsRunning).Select(d => d.Kind).ToHashSet();
         var entriesBefore = c.NewEntries.Count;
-        var ctx = Cases.At(last.AddDays(20));
+        var ctx = Cases.At(ActDate(c, act, last));
 
         if (expected is not { } next)
         {
@@ -129,13 +164,23 @@ public sealed class CaseStateMachineTests
         Assert.Equal(next, c.State);
         var clocks = CaseStateMachine.ClocksOf(act);
         var runningAfter = c.Deadlines.Where(d => d.IsRunning).Select(d => d.Kind).ToHashSet();
+        var recorded = c.RecordedActs[^1];
         var expectedRunning = TerminalStates.Contains(next)
             ? []
-            : runningBefore.Except(clocks.Meets).Except(clocks.Cancels).Union(clocks.Starts).ToHashSet();
+            : runningBefore.Except(clocks.Meets).Except(clocks.Cancels).Except(recorded.Lapsed is { } l ? [l] : []).Union(clocks.Starts).ToHashSet();
         Assert.Equal(expectedRunning.Order(), runningAfter.Order());
-        Assert.Equal(ExpectedEvents.GetValueOrDefault(act, []), CaseEvents.EventsOf(c, act, ctx, Cases.Ref(c)).Select(e => e.GetType().Name));
+        Assert.Equal(act, recorded.Act);
+        Assert.Equal(ExpectedEvents.GetValueOrDefault(act, []), CaseEvents.EventsOf(c, recorded, Cases.Ref(c)).Select(e => e.GetType().Name));
         Assert.Equal(TimelineKind.Act, c.LastActEntries.First().Kind);
     }
+
+    /// <summary>
+    /// The day after the last act, inside every running period so that no lapse intervenes; for an act that may only
+    /// follow a period (or a waiting period that runs), the day after it ends.
+    /// </summary>
+    private static DateOnly ActDate(EnforcementCase c, CaseAct act, DateOnly last) =>
+        c.Deadlines.Where(d => d.IsRunning && (d.Rule.WaitingPeriod || (AfterPeriod.TryGetValue(act, out var k) && k == d.Kind)))
+            .Select(d => d.DueDate.AddDays(1)).Append(last.AddDays(1)).Max();
 
     [Fact]
     public void Every_state_and_act_appears_in_the_table_and_the_table_has_nothing_else()

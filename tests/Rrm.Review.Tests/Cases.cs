@@ -53,13 +53,13 @@ internal static class Cases
     };
 
     /// <summary>A case in <paramref name="state"/>, each act 20 days after the one before; returns it and the last act's date.</summary>
-    public static (EnforcementCase Case, DateOnly Date) In(CaseState state)
+    public static (EnforcementCase Case, DateOnly Date) In(CaseState state, bool suspend = true)
     {
         EnforcementCase? c = null;
         var date = Start;
         foreach (var act in PathTo[state])
         {
-            c = Apply(c, act, At(date));
+            c = Apply(c, act, At(date), suspend);
             date = date.AddDays(20);
         }
         return (c!, date.AddDays(-20));
@@ -68,7 +68,7 @@ internal static class Cases
     public static readonly CaseAct[] OpeningActs = [CaseAct.ReceivePetition, CaseAct.OpenOnSufficientPetition, CaseAct.SelfInitiate];
 
     /// <summary>Records <paramref name="act"/> with ordinary data (suspension on, a penalty, a plan due 10 days later).</summary>
-    public static EnforcementCase Apply(EnforcementCase? c, CaseAct act, ActContext ctx)
+    public static EnforcementCase Apply(EnforcementCase? c, CaseAct act, ActContext ctx, bool suspend = true)
     {
         switch (act)
         {
@@ -81,7 +81,11 @@ internal static class Cases
         {
             CaseAct.FindPetitionSufficient => c.DeterminePetition(ctx, true),
             CaseAct.FindPetitionInsufficient => c.DeterminePetition(ctx, false),
-            CaseAct.RequestReview => c.RequestReview(ctx, suspendLiquidation: true),
+            CaseAct.RequestReview => c.RequestReview(ctx, suspendLiquidation: suspend),
+            CaseAct.SuspendLiquidation => c.SuspendLiquidation(ctx),
+            // Only the passing of time records a lapse: allowed where the table says, applied on the day given.
+            CaseAct.MexicoReviewLapses => CaseStateMachine.Next(c.State, act) == CaseState.PanelAvailable
+                && c.RecordLapses(ctx.Date, ctx.RecordedAt, ctx.Calendar),
             CaseAct.MexicoAccepts => c.RecordMexicoResponse(ctx, MexicoResponse.Accepted),
             CaseAct.MexicoDeclines => c.RecordMexicoResponse(ctx, MexicoResponse.Declined),
             CaseAct.MexicoSilent => c.RecordMexicoResponse(ctx, MexicoResponse.NoResponse),

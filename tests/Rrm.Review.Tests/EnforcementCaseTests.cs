@@ -40,8 +40,12 @@ public sealed class EnforcementCaseTests
         Assert.False(c.LiquidationSuspended);
         Assert.Equal(DeadlineStatus.Met, Last(c, DeadlineKind.MexicoAnswer).Status);
         Assert.Equal(DeadlineStatus.Met, Last(c, DeadlineKind.UstrPanelDecision).Status);
-        // Mexico's review was due September 9; the resolution that ends it is dated September 17.
-        Assert.Equal(DeadlineStatus.Late, Last(c, DeadlineKind.MexicoReview).Status);
+        // Mexico's review was due September 9 and no findings are recorded: the period lapsed before the September 17
+        // resolution; no record says Mexico was late, and no clock says so.
+        Assert.Equal(DeadlineStatus.Lapsed, Last(c, DeadlineKind.MexicoReview).Status);
+        Assert.DoesNotContain(c.Deadlines, d => d.Status == DeadlineStatus.Late);
+        Assert.Contains(c.NewEntries, e => e.Act == CaseAct.MexicoReviewLapses && e.EffectiveDate == new DateOnly(2024, 9, 10)
+            && e.Summary.Contains("review period ended 2024-09-09 with no findings recorded"));
         var kinds = c.NewEntries.Select(e => e.Kind).ToList();
         Assert.Equal(1, kinds.Count(k => k == TimelineKind.LiquidationSuspended));
         Assert.Equal(1, kinds.Count(k => k == TimelineKind.LiquidationResumed));
@@ -250,5 +254,72 @@ public sealed class EnforcementCaseTests
         var action = Assert.Single(c.Actions);
         Assert.Equal(2, action.Notes.Count);
         Assert.Equal(CaseState.UnderMexicanReview, c.State);
+    }
+
+    // ---------------------------------------------------------------- lapses (ADR 0007)
+
+    private static DateTimeOffset Now => new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void An_answer_recorded_after_the_lapse_but_dated_after_the_ten_days_is_late_and_takes_the_lapse_back()
+    {
+        var c = ImproRequested();
+        Assert.True(c.RecordLapses(new DateOnly(2024, 8, 6), Now, Cases.Calendar));
+        Assert.Equal(CaseState.MexicoDeclined, c.State);
+
+        c.RecordMexicoResponse(On(2024, 8, 8), MexicoResponse.Accepted);
+
+        Assert.Equal(CaseState.UnderMexicanReview, c.State);
+        Assert.Equal(DeadlineStatus.Late, Last(c, DeadlineKind.MexicoAnswer).Status);
+        Assert.Equal(DeadlineStatus.Open, Last(c, DeadlineKind.MexicoReview).Status);
+        Assert.Contains(c.NewEntries, e => e.Kind == TimelineKind.LapseSuperseded);
+    }
+
+    [Fact]
+    public void A_lapse_is_recorded_once_and_an_act_the_treaty_then_allows_builds_on_it()
+    {
+        var c = ImproRequested();
+        Assert.True(c.RecordLapses(new DateOnly(2024, 8, 20), Now, Cases.Calendar));
+        Assert.False(c.RecordLapses(new DateOnly(2024, 8, 21), Now, Cases.Calendar));
+        c.RequestPanel(On(2024, 8, 22), "");
+
+        Assert.Equal(CaseState.PanelRequested, c.State);
+        Assert.Single(c.NewEntries, e => e.Kind == TimelineKind.DeadlineLapsed);
+        Assert.Null(c.PendingLapse);
+    }
+
+    [Fact]
+    public void An_act_dated_before_a_lapse_is_judged_on_the_case_as_it_was_then()
+    {
+        var c = ImproRequested();
+        c.RecordLapses(new DateOnly(2024, 8, 20), Now, Cases.Calendar);
+
+        // On August 1 Mexico's answer was still awaited: no panel could be requested then.
+        var error = Assert.Throws<InvalidStateTransitionException>(() => c.RequestPanel(On(2024, 8, 1), ""));
+        Assert.Contains("awaiting Mexico's answer", error.Message);
+    }
+
+    [Fact]
+    public void Repeating_the_act_before_a_lapse_changes_nothing()
+    {
+        var c = ImproRequested();
+        c.RecordLapses(new DateOnly(2024, 8, 20), Now, Cases.Calendar);
+        var entries = c.NewEntries.Count;
+
+        Assert.False(c.RequestReview(On(2024, 7, 26), suspendLiquidation: true));
+        Assert.Equal(CaseState.MexicoDeclined, c.State);
+        Assert.Equal(entries, c.NewEntries.Count);
+    }
+
+    [Fact]
+    public void Suspension_directed_after_the_request_takes_effect_from_its_date_and_only_once()
+    {
+        var c = EnforcementCase.SelfInitiate(Cases.Facility(), On(2024, 7, 1));
+        c.RequestReview(On(2024, 7, 2), suspendLiquidation: false);
+        c.SuspendLiquidation(On(2024, 7, 9));
+
+        Assert.True(c.LiquidationSuspended);
+        Assert.Contains(c.NewEntries, e => e.Kind == TimelineKind.LiquidationSuspended && e.EffectiveDate == new DateOnly(2024, 7, 9));
+        Assert.Throws<InvalidStateTransitionException>(() => c.SuspendLiquidation(On(2024, 7, 10)));
     }
 }

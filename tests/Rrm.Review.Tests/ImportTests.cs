@@ -81,7 +81,8 @@ public sealed class ImportTests(ReviewFixture fixture) : IClassFixture<ReviewFix
         var results = await ImportAsync(csv);
 
         Assert.Equal(Outcome.Imported, results.Single(r => r.CaseRef == "good-2024").Outcome);
-        Assert.Equal(CaseState.ReviewRequested, results.Single(r => r.CaseRef == "good-2024").FinalState);
+        // Mexico's answer was due February 15, 2024 and none is in the history: the import ends with the lapse recorded.
+        Assert.Equal(CaseState.MexicoDeclined, results.Single(r => r.CaseRef == "good-2024").FinalState);
         var bad = results.Single(r => r.CaseRef == "bad-2024");
         Assert.Equal((Outcome.Rejected, 5), (bad.Outcome, bad.Row));
         Assert.Contains("awaiting the request for review", bad.Reason);
@@ -89,10 +90,11 @@ public sealed class ImportTests(ReviewFixture fixture) : IClassFixture<ReviewFix
         Assert.Equal((Outcome.Rejected, 7), (late.Outcome, late.Row));
         Assert.Contains("date order", late.Reason);
         Assert.Equal(0, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM review.cases WHERE reference IN ('bad-2024', 'late-2024')"));
-        // The open case keeps its clocks: Mexico's answer is awaited, and long overdue.
+        // The open case lapsed as it would have live: no answer is awaited any more, and no alert is left to fire.
         var open = (await fixture.Reviews().GetCaseAsync(new GetCaseRequest { CaseId = results.Single(r => r.CaseRef == "good-2024").CaseId }, Officer)).Case;
-        Assert.Equal(DeadlineStatus.Open, open.Deadlines.Single(d => d.Kind == DeadlineKind.MexicoAnswer).Status);
-        Assert.Equal(2, await fixture.Database.ScalarAsync<long>(
+        Assert.Equal(DeadlineStatus.Lapsed, open.Deadlines.Single(d => d.Kind == DeadlineKind.MexicoAnswer).Status);
+        Assert.Contains(CaseAct.RequestPanel, open.AllowedActs);
+        Assert.Equal(0, await fixture.Database.ScalarAsync<long>(
             $"SELECT count(*) FROM review.scheduled_deadlines WHERE key LIKE 'case:{open.CaseId}:%:missed' AND fired_at IS NULL AND cancelled_at IS NULL"));
     }
 

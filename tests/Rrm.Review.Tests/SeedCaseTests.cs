@@ -62,7 +62,8 @@ public sealed class SeedCaseTests(ReviewFixture fixture) : IClassFixture<ReviewF
         Assert.Empty(resolved.AllowedActs);
         Assert.Equal(4, resolved.Actions.Count);
         var acts = resolved.Timeline.Where(e => e.Kind == TimelineKind.Act).Select(e => e.Act).ToList();
-        Assert.Equal([CaseAct.OpenOnSufficientPetition, CaseAct.RequestReview, CaseAct.MexicoAccepts,
+        // Mexico's review period (due September 9) ended with no findings recorded: it lapsed, before the actions dated September 10.
+        Assert.Equal([CaseAct.OpenOnSufficientPetition, CaseAct.RequestReview, CaseAct.MexicoAccepts, CaseAct.MexicoReviewLapses,
             CaseAct.RecordRemediationProgress, CaseAct.RecordRemediationProgress, CaseAct.RecordRemediationProgress, CaseAct.RecordRemediationProgress,
             CaseAct.Resolve], acts);
         var suspended = resolved.Timeline.Single(e => e.Kind == TimelineKind.LiquidationSuspended);
@@ -70,8 +71,10 @@ public sealed class SeedCaseTests(ReviewFixture fixture) : IClassFixture<ReviewF
         Assert.Equal(D(2024, 7, 26), suspended.EffectiveDate);
         Assert.Equal(D(2024, 9, 17), resumed.EffectiveDate);
         Assert.Equal(Enumerable.Range(1, resolved.TimelineLength), resolved.Timeline.Select(e => e.Position));
-        Assert.All(resolved.Timeline.Where(e => e.Kind == TimelineKind.Act && e.Act != CaseAct.OpenOnSufficientPetition),
+        Assert.All(resolved.Timeline.Where(e => e.Kind == TimelineKind.Act && e.Act is not (CaseAct.OpenOnSufficientPetition or CaseAct.MexicoReviewLapses)),
             e => Assert.Equal("test-user", e.RecordedBy));
+        Assert.Equal("treaty clock", resolved.Timeline.Single(e => e.Act == CaseAct.MexicoReviewLapses).RecordedBy);
+        Assert.DoesNotContain(resolved.Deadlines, d => d.Status == DeadlineStatus.Late);
         Assert.Equal(DeadlineStatus.Met, resolved.Deadlines.Single(d => d.Kind == DeadlineKind.MexicoAnswer).Status);
         // Backfilled acts raise no alarm: the alerts of these long-past deadlines wait for the grace period.
         Assert.DoesNotContain(resolved.Timeline, e => e.Kind == TimelineKind.DeadlineMissed);

@@ -40,8 +40,10 @@ internal static class CaseCommands
             Act<EndConsultationWithoutAgreementRequest, EndConsultationWithoutAgreementResponse>("no-agreement", "End the consultations without an agreed course",
                 c => c.EndConsultationWithoutAgreementAsync),
         },
-        Act<ResolveCaseRequest, ResolveCaseResponse>("resolve", "Record that the denial of rights is remedied: the case is resolved",
-            c => c.ResolveCaseAsync),
+        Act<SuspendLiquidationRequest, SuspendLiquidationResponse>("suspend-liquidation",
+            "Record USTR's direction to Treasury to suspend liquidation after the request (takes effect from --date)", c => c.SuspendLiquidationAsync),
+        Act<ResolveCaseRequest, ResolveCaseResponse>("resolve",
+            "Record that the Parties resolved the matter (from any state between the request and a panel's determination)", c => c.ResolveCaseAsync),
         new Command("panel", "Rapid Response Labor panels")
         {
             Act<GivePanelNoticeRequest, GivePanelNoticeResponse>("notice", "Give Mexico the 15 days' notice of a panel request", c => c.GivePanelNoticeAsync),

@@ -52,8 +52,12 @@ internal sealed class CaseClocks(IOptions<ReviewOptions> options, IOptions<Deadl
     private static string Key(Guid caseId, DeadlineKind kind, DateOnly due, string what) => $"case:{caseId}:{kind}:{due:yyyy-MM-dd}:{what}";
 }
 
-/// <summary>Raises the missed-deadline alert when the awaited act is still absent (DESIGN.md §5).</summary>
-internal sealed class CaseDeadlineMissedHandler(TimeProvider clock, CaseEvents events, ILogger<CaseDeadlineMissedHandler> logger) : IDeadlineHandler
+/// <summary>
+/// When a due date passes without the awaited act: a treaty period with a legal effect lapses (the case records the
+/// lapse and moves on, ADR 0007); any other clock raises the missed-deadline alert (DESIGN.md §5).
+/// </summary>
+internal sealed class CaseDeadlineMissedHandler(TimeProvider clock, CaseEvents events, CaseCommands commands, BusinessCalendar calendar,
+    ILogger<CaseDeadlineMissedHandler> logger) : IDeadlineHandler
 {
     public string Kind => CaseClocks.MissedKind;
 
@@ -62,6 +66,11 @@ internal sealed class CaseDeadlineMissedHandler(TimeProvider clock, CaseEvents e
         var review = (ReviewDbContext)db;
         var payload = deadline.ReadPayload<CaseClocks.Payload>();
         var c = await review.Cases.SingleAsync(x => x.Id == payload.CaseId, ct);
+        if (CaseStateMachine.Lapses.ContainsKey(payload.Kind))
+        {
+            if (c.RecordLapses(LegalCalendar.Today(clock), clock.GetUtcNow(), calendar)) await commands.StageAsync(c, ct);
+            return;
+        }
         if (!c.MarkDeadlineMissed(payload.Kind, payload.DueDate, LegalCalendar.Today(clock), clock.GetUtcNow())) return;
         review.Timeline.AddRange(c.NewEntries);
         await events.PublishDeadlineAsync(review, c, payload.Kind, payload.DueDate, daysLeft: null, ct);

@@ -94,19 +94,20 @@ internal sealed class CaseCommands(
     /// <summary>Saves an act's effects in one transaction (SaveChanges): entries, clocks, events, request id.</summary>
     private async Task SaveAsync(EnforcementCase c, ActContext ctx, string? requestId, string operation, string hash, CancellationToken ct)
     {
-        await StageAsync(c, ctx, ct);
+        await StageAsync(c, ct);
         db.RememberRequest(requestId, operation, hash, c.Id.ToString(), ctx.RecordedAt);
         await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Adds what an act did besides the case itself (timeline, clocks, events) to the unit of work, unsaved.</summary>
-    public async Task StageAsync(EnforcementCase c, ActContext ctx, CancellationToken ct)
+    public async Task StageAsync(EnforcementCase c, CancellationToken ct)
     {
         db.Timeline.AddRange(c.NewEntries);
         await clocks.SyncAsync(db, c, ct);
-        await events.PublishActAsync(db, c, ctx, ct);
-        logger.LogInformation("Case {CaseId}: {Act} dated {EffectiveDate} by {RecordedBy}; now {CaseState}",
-            c.Id, c.LastRecordedAct, ctx.Date, ctx.RecordedBy, c.State);
+        await events.PublishActsAsync(db, c, ct);
+        foreach (var recorded in c.RecordedActs)
+            logger.LogInformation("Case {CaseId}: {Act} dated {EffectiveDate} by {RecordedBy}; now {CaseState}",
+                c.Id, recorded.Act, recorded.Context.Date, recorded.Context.RecordedBy, c.State);
     }
 
     public async Task<EnforcementCase> LoadAsync(Guid caseId, bool tracked, CancellationToken ct)

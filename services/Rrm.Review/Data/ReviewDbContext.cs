@@ -26,6 +26,11 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) :
             e.Ignore(c => c.NewEntries);
             e.Ignore(c => c.LastRecordedAct);
             e.Ignore(c => c.LastActEntries);
+            e.Ignore(c => c.RecordedActs);
+            e.Ignore(c => c.PublishedActs);
+            e.Property(c => c.PendingLapse).HasColumnType("jsonb").HasConversion(
+                v => v == null ? null : JsonSerializer.Serialize(v, Json),
+                v => v == null ? null : JsonSerializer.Deserialize<CaseLapse>(v, Json));
             e.Ignore(c => c.RemediesInForce);
             e.Property(c => c.Reference).HasMaxLength(100);
             e.HasIndex(c => c.Reference).IsUnique();

@@ -70,4 +70,8 @@ public enum CaseAct
     ImposeRemedy,
     LiftRemedies,
     Close,
+    /// <summary>Mexico's 45-day review ended with no findings recorded: a panel may be requested (a lapse).</summary>
+    MexicoReviewLapses,
+    /// <summary>USTR directed Treasury to suspend liquidation after the request, as its own dated act (19 U.S.C. 4692(a)).</summary>
+    SuspendLiquidation,
 }

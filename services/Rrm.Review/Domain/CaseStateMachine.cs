@@ -17,9 +17,33 @@ public sealed record ActClocks(D[] Starts, D[] Meets, D[] Cancels)
 /// </summary>
 public static class CaseStateMachine
 {
-    // Declared first: the table below is built from it.
+    // Declared first: the table below is built from them.
     public static readonly IReadOnlySet<CaseState> Terminal =
         new HashSet<CaseState> { PetitionDeclined, Resolved, ClosedNoDenial, RemediesLifted, ClosedOther };
+
+    /// <summary>
+    /// The open states between the request for review and a panel's determination: the Parties may resolve the
+    /// matter from any of them, and USTR may direct the suspension of liquidation in any of them (19 U.S.C. 4692(a)).
+    /// After a panel determines a denial the case ends only when remedies are lifted (4693(b)).
+    /// </summary>
+    public static readonly IReadOnlySet<CaseState> BeforeDetermination = new HashSet<CaseState>
+    {
+        ReviewRequested, UnderMexicanReview, MexicoDeclined, NoDenialFoundByMexico, RemediationConsultation, RemediationInProgress,
+        RemediationCompleted, PanelAvailable, PanelNoticeGiven, PanelRequested, PanelConstituted, VerificationRequested,
+        VerificationScheduled, DeterminationPending,
+    };
+
+    /// <summary>
+    /// The treaty periods whose passing has a legal effect, and the act that effect is (ADR 0007): Mexico's silence
+    /// after 10 days, the end of its 45-day review without findings, and 10 days' consultation without an agreed
+    /// course of remediation each open the way to a panel. The case records the act itself when the period lapses.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<D, CaseAct> Lapses = new Dictionary<D, CaseAct>
+    {
+        [D.MexicoAnswer] = MexicoSilent,
+        [D.MexicoReview] = MexicoReviewLapses,
+        [D.RemediationConsultation] = EndConsultationWithoutAgreement,
+    };
 
     public static readonly IReadOnlyDictionary<(CaseState From, CaseAct Act), CaseState> Transitions = Build(
         (New, ReceivePetition, PetitionReceived),
@@ -34,24 +58,18 @@ public static class CaseStateMachine
         (UnderMexicanReview, FindNoDenial, NoDenialFoundByMexico),
         (UnderMexicanReview, FindDenial, RemediationConsultation),
         (UnderMexicanReview, RecordRemediationProgress, UnderMexicanReview),
-        (UnderMexicanReview, Resolve, Resolved),
-        (MexicoDeclined, Resolve, Resolved),
+        (UnderMexicanReview, MexicoReviewLapses, PanelAvailable),
         (MexicoDeclined, RequestPanel, PanelRequested),
-        (NoDenialFoundByMexico, Resolve, Resolved),
         (NoDenialFoundByMexico, RequestPanel, PanelRequested),
         (RemediationConsultation, AgreeRemediation, RemediationInProgress),
         (RemediationConsultation, RecordRemediationProgress, RemediationConsultation),
         (RemediationConsultation, EndConsultationWithoutAgreement, PanelAvailable),
-        (RemediationConsultation, Resolve, Resolved),
         (RemediationInProgress, RecordRemediationProgress, RemediationInProgress),
         (RemediationInProgress, CompleteRemediation, RemediationCompleted),
         (RemediationInProgress, GivePanelNotice, PanelNoticeGiven),
-        (RemediationInProgress, Resolve, Resolved),
-        (RemediationCompleted, Resolve, Resolved),
         (PanelAvailable, RequestPanel, PanelRequested),
-        (PanelAvailable, Resolve, Resolved),
+        (PanelAvailable, RecordRemediationProgress, PanelAvailable),
         (PanelNoticeGiven, RequestPanel, PanelRequested),
-        (PanelNoticeGiven, Resolve, Resolved),
         (PanelRequested, ConstitutePanel, PanelConstituted),
         (PanelConstituted, RequestVerification, VerificationRequested),
         (PanelConstituted, PanelFindsDenial, RemedyNotice),
@@ -80,7 +98,8 @@ public static class CaseStateMachine
         [CompleteRemediation] = new([], [D.RemediationCompletion], []),
         [EndConsultationWithoutAgreement] = new([], [], [D.RemediationConsultation]),
         [GivePanelNotice] = new([D.PanelNotice], [], [D.RemediationCompletion]),
-        [Resolve] = new([], [D.MexicoReview, D.RemediationConsultation, D.RemediationCompletion, D.UstrPanelDecision], []),
+        // A resolution is USTR's decision not to request a panel; every other clock still running ends "by resolution".
+        [Resolve] = new([], [D.UstrPanelDecision], []),
         [RequestPanel] = new([D.PanelSelection], [D.UstrPanelDecision, D.PanelNotice], []),
         [ConstitutePanel] = new([D.PanelConfirmation, D.PanelDetermination], [D.PanelSelection], []),
         [RequestVerification] = new([D.VerificationAnswer], [D.PanelConfirmation], [D.PanelDetermination]),
@@ -94,8 +113,9 @@ public static class CaseStateMachine
 
     public static bool IsTerminal(CaseState state) => Terminal.Contains(state);
 
+    /// <summary>The acts a person may record in <paramref name="state"/> (a review's lapse is recorded only by the passing of time).</summary>
     public static IReadOnlyList<CaseAct> Allowed(CaseState state) =>
-        Transitions.Keys.Where(k => k.From == state).Select(k => k.Act).ToList();
+        Transitions.Keys.Where(k => k.From == state && k.Act != MexicoReviewLapses).Select(k => k.Act).ToList();
 
     public static CaseState Next(CaseState from, CaseAct act) =>
         Transitions.TryGetValue((from, act), out var next)
@@ -114,7 +134,7 @@ public static class CaseStateMachine
         RequestPendingDispatch => "awaiting the request for review",
         ReviewRequested => "awaiting Mexico's answer to the request for review",
         UnderMexicanReview => "under review by Mexico",
-        MexicoDeclined => "declined by Mexico",
+        MexicoDeclined => "without Mexico's review (declined, or unanswered within the 10 days)",
         NoDenialFoundByMexico => "found by Mexico to show no denial of rights",
         RemediationConsultation => "in consultation on remediation",
         RemediationInProgress => "under remediation",
@@ -165,15 +185,25 @@ public static class CaseStateMachine
         ImposeRemedy => "given a remedy",
         LiftRemedies => "relieved of its remedies",
         Close => "closed",
+        MexicoReviewLapses => "recorded as past Mexico's review period",
+        SuspendLiquidation => "given a suspension of liquidation",
         _ => act.ToString(),
     };
 
-    /// <summary>The rows above, plus "closed for another reason" from every state that is neither new nor terminal.</summary>
+    /// <summary>
+    /// The rows above, plus "closed for another reason" from every state that is neither new nor terminal, and a
+    /// resolution or a suspension of liquidation from every state before a panel's determination.
+    /// </summary>
     private static Dictionary<(CaseState, CaseAct), CaseState> Build(params (CaseState From, CaseAct Act, CaseState To)[] rows)
     {
         var table = rows.ToDictionary(r => (r.From, r.Act), r => r.To);
         foreach (var state in Enum.GetValues<CaseState>().Where(s => s != New && !Terminal.Contains(s)))
             table.Add((state, Close), ClosedOther);
+        foreach (var state in BeforeDetermination)
+        {
+            table.Add((state, Resolve), Resolved);
+            table.Add((state, SuspendLiquidation), state);
+        }
         return table;
     }
 }

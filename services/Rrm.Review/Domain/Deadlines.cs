@@ -29,6 +29,10 @@ public enum DeadlineStatus
     Missed,
     /// <summary>No longer applies (e.g. Mexico declined, so its review will not happen).</summary>
     Cancelled,
+    /// <summary>A treaty period ended without the awaited act and the lapse took legal effect (e.g. a panel may be requested).</summary>
+    Lapsed,
+    /// <summary>The Parties resolved the case while the clock ran: neither met nor late.</summary>
+    EndedByResolution,
 }
 
 /// <summary>How long a clock runs and what it waits for. A waiting period is a time before which an act may not be taken.</summary>

@@ -44,19 +44,32 @@ public sealed class EnforcementCase
     public DateOnly LastActDate { get; private set; }
     /// <summary>The last act and its data: repeating it exactly is the one allowed no-op (a redelivery).</summary>
     public string LastActFingerprint { get; private set; } = "";
+    /// <summary>The lapse the case recorded last, while no act has followed it: an act dated inside the period supersedes it.</summary>
+    public CaseLapse? PendingLapse { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public uint Version { get; private set; }
 
     /// <summary>Entries added since the case was loaded; the caller saves them with the case.</summary>
     public List<TimelineEntry> NewEntries { get; } = [];
 
-    /// <summary>The act just recorded (null when the last call changed nothing): what events to publish.</summary>
+    /// <summary>The act just recorded (null when the last call changed nothing).</summary>
     public CaseAct? LastRecordedAct { get; private set; }
 
-    /// <summary>The entries the last recorded act appended (its own, its clocks', the liquidation's).</summary>
-    public IEnumerable<TimelineEntry> LastActEntries => NewEntries.Skip(_lastActStart);
+    /// <summary>Every act recorded since the case was loaded, lapses included, in order: what events to publish.</summary>
+    public List<RecordedAct> RecordedActs { get; } = [];
 
-    private int _lastActStart;
+    /// <summary>How many of <see cref="RecordedActs"/> have had their events queued.</summary>
+    public int PublishedActs { get; set; }
+
+    /// <summary>The entries the last recorded act appended (its own, its clocks', the liquidation's).</summary>
+    public IEnumerable<TimelineEntry> LastActEntries => RecordedActs.Count == 0 ? [] : EntriesOf(RecordedActs[^1]);
+
+    public IEnumerable<TimelineEntry> EntriesOf(RecordedAct recorded)
+    {
+        var next = RecordedActs.IndexOf(recorded) + 1;
+        var end = next < RecordedActs.Count ? RecordedActs[next].FirstEntry : NewEntries.Count;
+        return NewEntries.Skip(recorded.FirstEntry).Take(end - recorded.FirstEntry);
+    }
 
     private EnforcementCase() { }
 
@@ -134,13 +147,26 @@ public sealed class EnforcementCase
         RequestRecordedAt = ctx.RecordedAt;
         Complete(CaseAct.RequestReview, ctx, fp, "Request for review sent to Mexico (Annex 31-A, Art. 31-A.4.2)" +
             (suspendLiquidation ? "" : "; liquidation not suspended"));
-        if (suspendLiquidation)
-        {
-            LiquidationSuspended = true;
-            Append(TimelineKind.LiquidationSuspended, null, ctx,
-                "USTR directed Treasury to suspend liquidation of unliquidated entries of goods from the facility (19 U.S.C. 4692)");
-        }
+        if (suspendLiquidation) Suspend(ctx);
         return true;
+    }
+
+    /// <summary>USTR directs the suspension after the request, as its own act; the order takes effect from its date.</summary>
+    public bool SuspendLiquidation(ActContext ctx)
+    {
+        if (Begin(CaseAct.SuspendLiquidation, ctx, "") is not { } fp) return false;
+        if (LiquidationSuspended)
+            throw new InvalidStateTransitionException("Liquidation of entries from the facility is already suspended on this case.");
+        Complete(CaseAct.SuspendLiquidation, ctx, fp, "USTR directed Treasury to suspend liquidation after the request for review");
+        Suspend(ctx);
+        return true;
+    }
+
+    private void Suspend(ActContext ctx)
+    {
+        LiquidationSuspended = true;
+        Append(TimelineKind.LiquidationSuspended, null, ctx,
+            "USTR directed Treasury to suspend liquidation of unliquidated entries of goods from the facility (19 U.S.C. 4692(a))");
     }
 
     public bool RecordMexicoResponse(ActContext ctx, MexicoResponse response)
@@ -376,6 +402,9 @@ public sealed class EnforcementCase
     /// <summary>Who records alerts on timelines.</summary>
     public const string Scheduler = "scheduler";
 
+    /// <summary>Who records lapses on timelines: the passing of a treaty period, not a person.</summary>
+    public const string TreatyClock = "treaty clock";
+
     private CaseDeadline? RunningOnTime(DeadlineKind kind, DateOnly dueDate) =>
         Running(kind) is { Status: DeadlineStatus.Open } d && d.DueDate == dueDate ? d : null;
 
@@ -393,7 +422,9 @@ public sealed class EnforcementCase
     {
         LastRecordedAct = null;
         var fingerprint = Fingerprint(act, ctx, data);
-        if (fingerprint == LastActFingerprint) return null;
+        if (fingerprint == LastActFingerprint || fingerprint == PendingLapse?.PreviousFingerprint) return null;
+        if (PendingLapse is { } lapse && Supersedes(lapse, act, ctx)) UndoLapse(lapse, act, ctx);
+        LapseUntil(ctx.Date, act, ctx);
         CaseStateMachine.Next(State, act);
         if (TimelineLength > 0 && ctx.Date < LastActDate)
             throw new RequestValidationException([new(ActContext.DateField,
@@ -406,21 +437,109 @@ public sealed class EnforcementCase
     }
 
     /// <summary>Records a checked act: the new state, its timeline entry, and the clocks it moves.</summary>
-    private void Complete(CaseAct act, ActContext ctx, string fingerprint, string summary, string? confidential = null)
+    private void Complete(CaseAct act, ActContext ctx, string fingerprint, string summary, string? confidential = null, CaseDeadline? lapsed = null)
     {
         State = CaseStateMachine.Next(State, act);
         LastActDate = ctx.Date;
         LastActFingerprint = fingerprint;
         LastRecordedAct = act;
-        _lastActStart = NewEntries.Count;
+        PendingLapse = null;
+        RecordedActs.Add(new RecordedAct(act, ctx, NewEntries.Count, lapsed?.Kind, lapsed?.DueDate));
         Append(TimelineKind.Act, act, ctx, summary, confidential: confidential);
+        if (lapsed is not null) Append(TimelineKind.DeadlineLapsed, null, ctx, $"Lapsed: {lapsed.Rule.Description} by {lapsed.DueDate:yyyy-MM-dd}", lapsed);
 
         var clocks = CaseStateMachine.ClocksOf(act);
         foreach (var kind in clocks.Meets) if (Running(kind) is { } d) CloseDeadline(d, ctx, awaited: true);
         foreach (var kind in clocks.Cancels) if (Running(kind) is { } d) CloseDeadline(d, ctx, awaited: false);
         if (CaseStateMachine.IsTerminal(State))
-            foreach (var d in Deadlines.Where(d => d.IsRunning).ToList()) CloseDeadline(d, ctx, awaited: false);
+            foreach (var d in Deadlines.Where(d => d.IsRunning).ToList())
+                if (State == CaseState.Resolved) EndByResolution(d, ctx);
+                else CloseDeadline(d, ctx, awaited: false);
         foreach (var kind in clocks.Starts) StartDeadline(kind, ctx);
+    }
+
+    // ---------------------------------------------------------------- lapses (ADR 0007)
+
+    /// <summary>
+    /// Records the lapse of every treaty period that ended before <paramref name="today"/> without its awaited act
+    /// (the scheduler's path, and the end of an import); false when none had.
+    /// </summary>
+    public bool RecordLapses(DateOnly today, DateTimeOffset now, BusinessCalendar calendar, bool replayed = false)
+    {
+        LastRecordedAct = null;
+        var before = RecordedActs.Count;
+        LapseUntil(today, null, new ActContext(today, null, "", Scheduler, now, calendar, replayed));
+        return RecordedActs.Count > before;
+    }
+
+    /// <summary>
+    /// Time passes before an act dated <paramref name="date"/>: each lapsing period that ended before that date takes
+    /// effect, in due-date order, unless <paramref name="act"/> is the act it awaits (then the act is late) or the
+    /// lapse itself recorded explicitly.
+    /// </summary>
+    private void LapseUntil(DateOnly date, CaseAct? act, ActContext outer)
+    {
+        while (Deadlines.Where(d => d.IsRunning && d.DueDate < date && LapseOf(d) is { } lapseAct && lapseAct != act
+                   && !(act is { } a && CaseStateMachine.ClocksOf(a).Meets.Contains(d.Kind)))
+               .OrderBy(d => d.DueDate).FirstOrDefault() is { } due)
+            Lapse(due, outer);
+    }
+
+    /// <summary>The act <paramref name="d"/>'s lapse is, when the period lapses at all and the case's state allows it.</summary>
+    private CaseAct? LapseOf(CaseDeadline d) =>
+        CaseStateMachine.Lapses.TryGetValue(d.Kind, out var act) && CaseStateMachine.Transitions.ContainsKey((State, act)) ? act : null;
+
+    private void Lapse(CaseDeadline d, ActContext outer)
+    {
+        var act = CaseStateMachine.Lapses[d.Kind];
+        var ctx = new ActContext(d.DueDate.AddDays(1), null, "", TreatyClock, outer.RecordedAt, outer.Calendar, outer.Replayed);
+        var clocks = CaseStateMachine.ClocksOf(act);
+        var closed = clocks.Meets.Concat(clocks.Cancels).Where(k => k != d.Kind && Running(k) is not null).Prepend(d.Kind).ToArray();
+        var lapse = new CaseLapse(d.Kind, act, d.DueDate, ctx.Date, State, LastActDate, LastActFingerprint, closed);
+        d.Status = DeadlineStatus.Lapsed;
+        d.ClosedOn = ctx.Date;
+        Complete(act, ctx, Fingerprint(act, ctx, "lapse"), LapseSummary(d), lapsed: d);
+        PendingLapse = lapse;
+    }
+
+    private static string LapseSummary(CaseDeadline d) => d.Kind switch
+    {
+        DeadlineKind.MexicoAnswer => $"Mexico did not answer by {d.DueDate:yyyy-MM-dd} whether it will conduct the review; a panel may be requested",
+        DeadlineKind.MexicoReview => $"Mexico's review period ended {d.DueDate:yyyy-MM-dd} with no findings recorded; a panel may be requested",
+        _ => $"No course of remediation agreed by {d.DueDate:yyyy-MM-dd}; a panel may be requested",
+    };
+
+    /// <summary>
+    /// An act supersedes the pending lapse when it is dated inside the lapsed period (the lapse had not happened
+    /// then), when it is the lapse's own act recorded explicitly, or when it is the awaited act, late, and the
+    /// lapsed state does not allow it.
+    /// </summary>
+    private bool Supersedes(CaseLapse lapse, CaseAct act, ActContext ctx) =>
+        ctx.Date <= lapse.DueDate || act == lapse.Act
+        || (CaseStateMachine.ClocksOf(act).Meets.Contains(lapse.Kind) && !CaseStateMachine.Transitions.ContainsKey((State, act)));
+
+    private void UndoLapse(CaseLapse lapse, CaseAct act, ActContext ctx)
+    {
+        State = lapse.From;
+        LastActDate = lapse.PreviousActDate;
+        LastActFingerprint = lapse.PreviousFingerprint;
+        PendingLapse = null;
+        foreach (var kind in lapse.Closed)
+        {
+            var d = Deadlines.Last(x => x.Kind == kind && x.ClosedOn == lapse.Date);
+            d.Status = DeadlineStatus.Open;
+            d.ClosedOn = null;
+            Append(TimelineKind.LapseSuperseded, null, ctx, kind == lapse.Kind
+                ? $"Superseded: the lapse recorded on {lapse.Date:yyyy-MM-dd} no longer applies; the case is {CaseStateMachine.Describe(act)} with an act dated {ctx.Date:yyyy-MM-dd}"
+                : $"Runs again: {d.Rule.Description} by {d.DueDate:yyyy-MM-dd}", d);
+        }
+    }
+
+    private void EndByResolution(CaseDeadline d, ActContext ctx)
+    {
+        d.Status = DeadlineStatus.EndedByResolution;
+        d.ClosedOn = ctx.Date;
+        Append(TimelineKind.DeadlineEnded, null, ctx, $"Ended by the resolution: {d.Rule.Description} (due {d.DueDate:yyyy-MM-dd})", d);
     }
 
     private void StartDeadline(DeadlineKind kind, ActContext ctx)
@@ -483,3 +602,13 @@ public sealed class EnforcementCase
         _ => "completed",
     };
 }
+
+/// <summary>An act recorded in this unit of work: its context, where its entries start, and the period it lapsed, if it is a lapse.</summary>
+public sealed record RecordedAct(CaseAct Act, ActContext Context, int FirstEntry, DeadlineKind? Lapsed = null, DateOnly? LapsedDueDate = null);
+
+/// <summary>
+/// What a lapse changed, so that an act dated inside the period can undo it: the state and last act before it and
+/// the clocks it closed (the lapsed one first).
+/// </summary>
+public sealed record CaseLapse(DeadlineKind Kind, CaseAct Act, DateOnly DueDate, DateOnly Date, CaseState From, DateOnly PreviousActDate,
+    string PreviousFingerprint, DeadlineKind[] Closed);

@@ -12,6 +12,12 @@ public enum TimelineKind
     DeadlineCancelled,
     LiquidationSuspended,
     LiquidationResumed,
+    /// <summary>A treaty period ended without the awaited act, and the lapse took effect (the act after it is recorded too).</summary>
+    DeadlineLapsed,
+    /// <summary>The case was resolved while the clock ran: neither met nor late.</summary>
+    DeadlineEnded,
+    /// <summary>An act dated inside a lapsed period was recorded: the lapse no longer applies.</summary>
+    LapseSuperseded,
 }
 
 /// <summary>One line of a case's history: an act, a clock starting or closing, an alert. Append-only.</summary>

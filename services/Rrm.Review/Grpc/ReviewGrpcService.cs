@@ -108,6 +108,10 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.GivePanelNotice(ctx)) };
 
     [Authorize(Roles = Roles.UstrOfficer)]
+    public override async Task<SuspendLiquidationResponse> SuspendLiquidation(SuspendLiquidationRequest request, ServerCallContext context) =>
+        new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.SuspendLiquidation(ctx)) };
+
+    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<ResolveCaseResponse> ResolveCase(ResolveCaseRequest request, ServerCallContext context) =>
         new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.Resolve(ctx)) };
 

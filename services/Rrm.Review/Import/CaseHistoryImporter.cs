@@ -83,14 +83,16 @@ internal sealed class CaseHistoryImporter(
             {
                 var (ctx, detail) = Context(row, recordedBy, now);
                 c = await ReplayAsync(c, row, ctx, detail, reference, facility, ct);
-                await events.PublishActAsync(db, c, ctx, ct);
+                await events.PublishActsAsync(db, c, ct);
             }
             catch (Exception e) when (e is RequestValidationException or InvalidStateTransitionException or FormatException)
             {
                 throw new RowException(row.Line, e is RequestValidationException v ? string.Join("; ", v.Violations.Select(x => x.Description)) : e.Message);
             }
         }
-        c!.MarkImported(hash);
+        // Periods that ended since the history's last act lapse now, as the scheduler would have recorded them live.
+        if (c!.RecordLapses(LegalCalendar.Today(clock), now, calendar, replayed: true)) await events.PublishActsAsync(db, c, ct);
+        c.MarkImported(hash);
         db.Cases.Add(c);
         db.Timeline.AddRange(c.NewEntries);
         await clocks.SyncAsync(db, c, ct);
@@ -130,6 +132,9 @@ internal sealed class CaseHistoryImporter(
             }),
             "mexico_accepted" => c.RecordMexicoResponse(ctx, Domain.MexicoResponse.Accepted),
             "mexico_declined" => c.RecordMexicoResponse(ctx, Domain.MexicoResponse.Declined),
+            "mexico_no_answer" => c.RecordMexicoResponse(ctx, Domain.MexicoResponse.NoResponse),
+            "liquidation_suspended" => c.SuspendLiquidation(ctx),
+            "consultation_ended" => c.EndConsultationWithoutAgreement(ctx),
             "denial_found" => c.RecordReviewFindings(ctx, denialFound: true),
             "no_denial_found" => c.RecordReviewFindings(ctx, denialFound: false),
             "remediation_agreed" => AgreePlan(c, ctx, detail),

@@ -9,12 +9,15 @@ namespace Rrm.Review.Messaging;
 /// <summary>Turns what an act did to a case into integration events, queued in the outbox with the act.</summary>
 internal sealed class CaseEvents
 {
-    /// <summary>Queues the events of the act <paramref name="c"/> just recorded (none when it changed nothing).</summary>
-    public async Task PublishActAsync(ReviewDbContext db, EnforcementCase c, ActContext ctx, CancellationToken ct)
+    /// <summary>Queues the events of the acts <paramref name="c"/> recorded since the last call (lapses included).</summary>
+    public async Task PublishActsAsync(ReviewDbContext db, EnforcementCase c, CancellationToken ct)
     {
-        if (c.LastRecordedAct is not { } act) return;
-        var reference = await RefAsync(db, c, ctx.Replayed, ct);
-        foreach (var @event in EventsOf(c, act, ctx, reference)) db.AddEvent(@event);
+        foreach (var recorded in c.RecordedActs.Skip(c.PublishedActs))
+        {
+            var reference = await RefAsync(db, c, recorded.Context.Replayed, ct);
+            foreach (var @event in EventsOf(c, recorded, reference)) db.AddEvent(@event);
+        }
+        c.PublishedActs = c.RecordedActs.Count;
     }
 
     public async Task PublishDeadlineAsync(ReviewDbContext db, EnforcementCase c, DeadlineKind kind, DateOnly due, int? daysLeft, CancellationToken ct)
@@ -26,11 +29,25 @@ internal sealed class CaseEvents
             : new CaseDeadlineMissed { Case = reference, Deadline = kind.Snake(), Description = rule.Description, DueDate = due });
     }
 
-    internal static IEnumerable<object> EventsOf(EnforcementCase c, CaseAct act, ActContext ctx, CaseRef reference)
+    internal static IEnumerable<object> EventsOf(EnforcementCase c, RecordedAct recorded, CaseRef reference)
     {
-        var resumes = c.LastActEntries.Any(e => e.Kind == TimelineKind.LiquidationResumed);
+        var (act, ctx) = (recorded.Act, recorded.Context);
+        var resumes = c.EntriesOf(recorded).Any(e => e.Kind == TimelineKind.LiquidationResumed);
+        // A lapse alerts the case officers as a missed deadline does (not in a replayed history: history is not news).
+        if (recorded.Lapsed is { } lapsed && !ctx.Replayed)
+        {
+            var rule = DeadlineRule.All[lapsed];
+            yield return new CaseDeadlineMissed { Case = reference, Deadline = lapsed.Snake(), Description = rule.Description, DueDate = recorded.LapsedDueDate!.Value };
+        }
         switch (act)
         {
+            case CaseAct.SuspendLiquidation:
+                yield return new LiquidationSuspensionDirected
+                {
+                    Case = reference, EffectiveDate = ctx.Date, AnnouncedDate = ctx.AnnouncedDate,
+                    Directive = $"USTR letter to the Secretary of the Treasury of {ctx.Date:yyyy-MM-dd}",
+                };
+                break;
             case CaseAct.ReceivePetition or CaseAct.OpenOnSufficientPetition or CaseAct.SelfInitiate:
                 yield return new CaseOpened { Case = reference, OpenedDate = ctx.Date };
                 break;

@@ -40,6 +40,6 @@ internal sealed class PetitionDeterminedConsumer(ReviewDbContext db, CaseCommand
         };
         var c = EnforcementCase.OpenOnPetition(message.PetitionId, facility, message.ReceivedDate, ctx);
         Db.Cases.Add(c);
-        await commands.StageAsync(c, ctx, context.CancellationToken);
+        await commands.StageAsync(c, context.CancellationToken);
     }
 }

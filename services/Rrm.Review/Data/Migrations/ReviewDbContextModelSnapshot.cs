@@ -19,7 +19,7 @@ namespace Rrm.Review.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder
                 .HasDefaultSchema("review")
-                .HasAnnotation("ProductVersion", "10.0.5")
+                .HasAnnotation("ProductVersion", "10.0.1")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -100,6 +100,10 @@ namespace Rrm.Review.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text[]")
                         .HasColumnName("panelists");
+
+                    b.Property<string>("PendingLapse")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("pending_lapse");
 
                     b.Property<Guid?>("PetitionId")
                         .HasColumnType("uuid")
