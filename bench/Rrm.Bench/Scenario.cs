@@ -48,7 +48,25 @@ internal static class Scenario
 
     public static string NewFiler() => new(Enumerable.Range(0, 3).Select(_ => (char)('A' + Random.Shared.Next(26))).ToArray());
 
-    public static string EntryNumber(string filer, int n) => $"{filer}-{n:D7}-{n % 10}";
+    /// <summary>Entry number <paramref name="n"/> under <paramref name="filer"/> (upper-case letters), with its check digit.</summary>
+    public static string EntryNumber(string filer, int n) => $"{filer}-{n:D7}-{CheckDigit(filer, n)}";
+
+    /// <summary>
+    /// CBP's entry-number check digit: a copy of Rrm.TariffLiquidation.Domain.EntryNumber.CheckDigit (which the
+    /// service enforces; formula and sources in docs/domain-notes.md), as the bench does not reference the service.
+    /// </summary>
+    private static int CheckDigit(string filer, int n)
+    {
+        var sum = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            var c = i < 3 ? filer[i] : (char)('0' + n / (int)Math.Pow(10, 9 - i) % 10);
+            var d = c switch { >= '0' and <= '9' => c - '0', >= 'S' => c - 'S' + 2, >= 'J' => c - 'J' + 1, _ => c - 'A' + 1 };
+            if (i % 2 == 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+            sum += d;
+        }
+        return (10 - sum % 10) % 10;
+    }
 
     public static CustomsEntry Entry(string mid, string filer, int n) => new()
     {

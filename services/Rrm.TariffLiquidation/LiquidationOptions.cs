@@ -6,8 +6,10 @@ public sealed class LiquidationOptions
     public const string SectionName = "Liquidation";
 
     /// <summary>
-    /// Check entry numbers' check digits with the candidate modulus-10 formula. Off by default: CBP's formula
-    /// (CATAIR Appendix E) is not confirmed, so only the format is checked (DOMAIN.md §5.3).
+    /// Refuse entry numbers whose check digit is not the one CBP's formula gives (19 CFR 142.3a; CATAIR
+    /// Appendix E; EntryNumber.CheckDigit and docs/domain-notes.md). On by default; false
+    /// (<c>Liquidation__EnforceCheckDigit=false</c>) checks the XXX-NNNNNNN-N format only, for a customs system
+    /// that sends numbers the formula refuses (docs/operations.md).
     /// </summary>
-    public bool EnforceCheckDigit { get; set; }
+    public bool EnforceCheckDigit { get; set; } = true;
 }

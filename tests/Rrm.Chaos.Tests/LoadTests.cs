@@ -69,7 +69,7 @@ public sealed class LoadTests(ITestOutputHelper output)
                             break;
                         case 6 or 7:
                             var entry = random.Next(10_000_000);
-                            await stack.Instructions.CheckEntriesAsync(new CheckEntriesRequest { EntryNumbers = { $"AB1-{entry:D7}-{entry % 10}" } }, customs);
+                            await stack.Instructions.CheckEntriesAsync(new CheckEntriesRequest { EntryNumbers = { Rrm.TariffLiquidation.Domain.EntryNumber.Create("AB1", entry) } }, customs);
                             break;
                         case 8:
                             await stack.Instructions.ListInstructionsAsync(new ListInstructionsRequest { PageSize = 50 }, customs);

@@ -544,8 +544,9 @@ public static class HostileRequests
 
     private static readonly string[] EntryNumbers =
     [
-        "ABC-1234567-8", "abc12345678", "000-0000000-0", "ZZZ-9999999-9", "AB-12345678-9", "ABC-1234567-89", "ÀBC-1234567-8", "ABC-123456７-8",
-        "ABC-1234567-8\0", "ABC--1234567-", "ABC 1234567 8", "   ABC-1234567-8   ", "123-4567890-1", "",
+        // Valid (with their check digits), a wrong check digit, and malformed ones.
+        "ABC-1234567-6", "abc12345676", "000-0000000-0", "ZZZ-9999999-0", "ABC-1234567-8", "AB-12345678-9", "ABC-1234567-89", "ÀBC-1234567-6",
+        "ABC-123456７-6", "ABC-1234567-6\0", "ABC--1234567-", "ABC 1234567 6", "   ABC-1234567-6   ", "123-4567890-3", "",
     ];
 
     private static string PageToken(Random r)

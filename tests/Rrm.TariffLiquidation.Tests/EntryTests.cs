@@ -46,6 +46,7 @@ public sealed class EntryTests(LiquidationFixture fixture) : IClassFixture<Liqui
         { "entry_number", e => e.EntryNumber = "000-1234567-1" },
         { "entry_number", e => e.EntryNumber = "A$C-1234567-1" },
         { "entry_number", e => e.EntryNumber = "ABC-12345X7-1" },
+        { "entry_number", e => e.EntryNumber = $"{e.EntryNumber[..^1]}{(e.EntryNumber[^1] - '0' + 1) % 10}" }, // check digit
         { "filer_code", e => e.FilerCode = "XYZ" },
         { "mid", e => e.Mid = "MXUNKNOWN123VIL" },
         { "entry_date", e => e.EntryDate = D(2020, 6, 30) },
@@ -143,10 +144,22 @@ public sealed class EntryTests(LiquidationFixture fixture) : IClassFixture<Liqui
     public async Task A_malformed_entry_number_to_check_is_InvalidArgument()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() =>
-            fixture.Client().CheckEntriesAsync(new CheckEntriesRequest { EntryNumbers = { "ABC-1234567-1", "nonsense" } }, Customs).ResponseAsync);
+            fixture.Client().CheckEntriesAsync(new CheckEntriesRequest { EntryNumbers = { "ABC-1234567-6", "nonsense" } }, Customs).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("entry_numbers[1]:", error.Status.Detail);
+        Assert.DoesNotContain("entry_numbers[0]", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task An_entry_number_with_a_wrong_check_digit_to_check_is_InvalidArgument_naming_it()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.Client().CheckEntriesAsync(new CheckEntriesRequest { EntryNumbers = { "MZ5-0100857-4", "MZ5-0100858-3" } }, Customs).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("entry_numbers[1]: 'MZ5-0100858-3' has check digit 3, expected 2", error.Status.Detail);
+        Assert.DoesNotContain("entry_numbers[0]", error.Status.Detail);
     }
 
     [Fact]

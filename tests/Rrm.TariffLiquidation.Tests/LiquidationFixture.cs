@@ -70,7 +70,8 @@ public class LiquidationFixture() : ServiceFixture<LiquidationDbContext>(Liquida
     /// <summary>A filer code of its own, so a test's entry numbers never meet another test's.</summary>
     public static string NewFiler() => new(Enumerable.Range(0, 3).Select(_ => (char)('A' + Random.Shared.Next(26))).ToArray());
 
-    public static string Number(string filer, int n) => $"{filer}-{n:D7}-{n % 10}";
+    /// <summary>Entry number <paramref name="n"/> under <paramref name="filer"/>, with its check digit.</summary>
+    public static string Number(string filer, int n) => Domain.EntryNumber.Create(filer, n);
 
     /// <summary>A valid entry under <paramref name="mid"/>, numbered <paramref name="n"/> under <paramref name="filer"/>.</summary>
     public static CustomsEntry Entry(string mid, string filer, int n, Date? date = null) => new()
