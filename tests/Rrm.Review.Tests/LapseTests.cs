@@ -63,6 +63,10 @@ public sealed class LapseTests(ClockedReviewFixture fixture) : IClassFixture<Clo
         // No longer "awaiting Mexico's answer" anywhere a case officer looks.
         var awaiting = (await Reviews.ListCasesAsync(new ListCasesRequest { State = CaseState.ReviewRequested }, Officer)).Cases;
         Assert.DoesNotContain(awaiting, x => x.CaseId == c.CaseId);
+        // This class's only case requested by January 18, 2025 counts as without Mexico's review on that day.
+        var stats = await Reviews.GetStatisticsAsync(new GetStatisticsRequest { AsOf = D(2025, 1, 18) }, Officer);
+        Assert.Equal(1, stats.Invocations);
+        Assert.Equal([(CaseState.MexicoDeclined, 1)], stats.CasesByState.Select(s => (s.State, s.Cases)));
 
         Today(2025, 1, 20);
         var panel = (await Reviews.RequestPanelAsync(new RequestPanelRequest { CaseId = c.CaseId, Act = On(2025, 1, 20) }, Officer)).Case;
