@@ -73,8 +73,35 @@ public sealed class CliTests(Suite suite)
     }
 
     /// <summary>Every verb that changes something, given nothing but what it cannot do without, on a case awaiting Mexico's answer.</summary>
+    [Fact]
+    public async Task Facility_add_mid_adds_the_MID_once_and_says_when_the_facility_already_had_it()
+    {
+        var plant = Samples.Impro();
+        plant.LegalName = $"Variante Cliente {Guid.NewGuid():N}"[..30] + ", S.A.";
+        var facility = (await suite.Facilities.RegisterFacilityAsync(plant, Analyst)).Facility;
+        var mid = $"MXVARCLI{Random.Shared.Next(1_000_000, 9_999_999)}";
+
+        var help = await suite.CliAsync(Roles.UstrOfficer, "facility", "add-mid", "--help");
+        var added = await suite.CliAsync(Roles.UstrOfficer, "facility", "add-mid", facility.FacilityId, "--mid", mid.ToLowerInvariant(), "--date", "2024-08-01");
+        var again = await suite.CliAsync(Roles.UstrOfficer, "facility", "add-mid", facility.FacilityId, "--mid", mid);
+        var refused = await suite.CliAsync(Roles.TreasuryOfficer, "facility", "add-mid", facility.FacilityId, "--mid", mid + "X");
+
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("--date", help.Output);
+        Assert.True(added.ExitCode == 0, added.Error);
+        Assert.Contains(mid, added.Output);
+        Assert.DoesNotContain("already had", added.Output);
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Contains("already had this MID", again.Output);
+        Assert.Equal(77, refused.ExitCode);
+        var shown = (await suite.Facilities.GetFacilityAsync(new GetFacilityRequest { FacilityId = facility.FacilityId }, Analyst)).Facility;
+        Assert.Equal([.. facility.Mids, mid], shown.Mids);
+    }
+
     [Theory]
     [InlineData("facility", "register")]
+    [InlineData("facility", "add-mid", "{facility}")]
+    [InlineData("facility", "add-mid", "not-a-facility", "--mid", "MXABC123")]
     [InlineData("petition", "submit")]
     [InlineData("petition", "determine", "{petition}")]
     [InlineData("petition", "withdraw", "not-a-petition")]
@@ -109,7 +136,8 @@ public sealed class CliTests(Suite suite)
         var before = (await suite.Cases.GetCaseAsync(new GetCaseRequest { CaseId = requested.CaseId }, Officer)).Case;
         var roles = string.Join(",", Roles.IlcAnalyst, Roles.UstrOfficer, Roles.TreasuryOfficer, Roles.NotificationAdmin);
 
-        var run = await suite.CliAsync(roles, args.Select(a => a.Replace("{case}", requested.CaseId).Replace("{petition}", requested.PetitionId)).ToArray());
+        var run = await suite.CliAsync(roles, args.Select(a => a.Replace("{case}", requested.CaseId).Replace("{petition}", requested.PetitionId)
+            .Replace("{facility}", requested.Facility.FacilityId)).ToArray());
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Matches(@"^rrm: \S.{10,}", run.Error);

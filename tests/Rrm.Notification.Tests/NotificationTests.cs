@@ -37,7 +37,7 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
         await fixture.PublishAsync(Resolved(c));
 
         var all = await Eventually.GetAsync(async () => (await fixture.ListAsync(petitionId: petition.PetitionId)),
-            list => list.Count(n => n.EventType == "CaseResolved") == 3 && list.All(n => n.Status == NotificationStatus.Sent), what: "every notification sent");
+            list => list.Count(n => n.EventType == "CaseResolved") == 5 && list.All(n => n.Status == NotificationStatus.Sent), what: "every notification sent");
         var order = all.Select(n => (n.EventType, n.Role)).ToList();
         Assert.Equal(
         [
@@ -51,6 +51,9 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
             ("CaseResolved", RecipientRole.TreasuryCbp),
             ("CaseResolved", RecipientRole.PublicAnnouncements),
             ("CaseResolved", RecipientRole.Petitioner),
+            // USTR's decision not to request a panel, certified (19 U.S.C. 4646(b)(4)).
+            ("CaseResolved", RecipientRole.SenateFinanceCommittee),
+            ("CaseResolved", RecipientRole.HouseWaysAndMeansCommittee),
         ], order);
 
         var petitioner = fixture.MailTo("lsom-seed@lsom.example");

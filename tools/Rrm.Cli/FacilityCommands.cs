@@ -27,6 +27,18 @@ internal static class FacilityCommands
             (cli, r) => cli.Facilities.GetFacilityAsync(r, cli.Call()).ResponseAsync, r => Print(r.Facility),
             i => [i.Id("facility-id", "The facility's id", (r, v) => r.FacilityId = v)]),
 
+        Verb.Create<AddFacilityMidRequest, AddFacilityMidResponse>("add-mid", "Add a MID to a registered facility (orders in force extend to it)",
+            (cli, r) => cli.Facilities.AddFacilityMidAsync(r, cli.Call()).ResponseAsync, r =>
+            {
+                if (!r.Added) Console.WriteLine("The facility already had this MID: nothing changed.");
+                Print(r.Facility);
+            }, i =>
+            [
+                i.Id("facility-id", "The facility's id", (r, v) => r.FacilityId = v),
+                i.Text("--mid", "The MID to add, e.g. a spelling variant found on entries", (r, v) => r.Mid = v),
+                i.Date("--date", "From when orders in force apply to it, YYYY-MM-DD (default today)", (r, v) => r.EffectiveDate = v),
+            ]),
+
         Verb.Create<SearchFacilitiesRequest, SearchFacilitiesResponse>("search", "Find facilities (all pages)",
             async (cli, r) =>
             {

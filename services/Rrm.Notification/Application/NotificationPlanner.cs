@@ -33,20 +33,21 @@ internal sealed class NotificationPlanner(NotificationDbContext db, TemplateRend
 
         var rules = await db.Rules.AsNoTracking().Where(r => r.EventType == eventType).OrderBy(r => r.Id).ToListAsync(ct);
         var recipients = await db.Recipients.AsNoTracking().Where(r => r.Active).OrderBy(r => r.Name).ToListAsync(ct);
+        var earlier = await EarlierEventsAsync(caseId, ct);
         var position = 0;
-        foreach (var rule in rules.Where(r => Matches(r.Condition, root)))
+        foreach (var rule in rules.Where(r => Matches(r.Condition, root, earlier.Keys)))
         {
             if (rule.Role == RecipientRole.Petitioner)
             {
                 if (petitionId is null || await PetitionerLanguageAsync(petitionId.Value, root, ct) is not { } language) continue;
-                var rendered = renderer.Render(rule.Template, language, eventType, json);
+                var rendered = renderer.Render(rule.Template, language, eventType, json, earlier);
                 db.Notices.Add(Notice.Create(messageId, eventType, caseId, petitionId, position++, rule.Role, null, petitionId, rendered.Language,
                     rule.Template, rendered.Subject, rendered.Body, now));
                 continue;
             }
             foreach (var recipient in recipients.Where(r => r.Role == rule.Role))
             {
-                var rendered = renderer.Render(rule.Template, recipient.Language, eventType, json);
+                var rendered = renderer.Render(rule.Template, recipient.Language, eventType, json, earlier);
                 db.Notices.Add(Notice.Create(messageId, eventType, caseId, petitionId, position++, rule.Role, recipient, null, rendered.Language,
                     rule.Template, rendered.Subject, rendered.Body, now));
             }
@@ -63,10 +64,27 @@ internal sealed class NotificationPlanner(NotificationDbContext db, TemplateRend
         return known is { Contactable: true } ? known.Language : null;
     }
 
-    /// <summary>"outcome=insufficient&amp;petitionerContactable=true": every "path=value" holds (empty: always).</summary>
-    public static bool Matches(string condition, JsonElement root) =>
+    /// <summary>
+    /// The events received earlier for the case, the latest of each type (as JSON): what a rule's "!EventType" asks
+    /// about, and what a notice may quote (a certification names the remediation plan agreed before it). Replayed
+    /// events count: an imported history's panel request is still a panel request.
+    /// </summary>
+    private async Task<Dictionary<string, string>> EarlierEventsAsync(Guid? caseId, CancellationToken ct)
+    {
+        if (caseId is null) return [];
+        var events = await db.ReceivedEvents.AsNoTracking().Where(e => e.CaseId == caseId).OrderBy(e => e.Id)
+            .Select(e => new { e.EventType, e.Payload }).ToListAsync(ct);
+        return events.GroupBy(e => e.EventType).ToDictionary(g => g.Key, g => g.Last().Payload);
+    }
+
+    /// <summary>
+    /// "outcome=insufficient&amp;petitionerContactable=true": every "path=value" holds (empty: always); "!PanelRequested":
+    /// no event of that type is among <paramref name="earlierEventTypes"/>.
+    /// </summary>
+    public static bool Matches(string condition, JsonElement root, IEnumerable<string>? earlierEventTypes = null) =>
         condition.Length == 0 || condition.Split('&').All(part =>
         {
+            if (part.StartsWith('!')) return earlierEventTypes?.Contains(part[1..]) != true;
             var (path, value) = (part.Split('=', 2)[0], part.Split('=', 2).ElementAtOrDefault(1) ?? "");
             return ValueAt(root, path) == value;
         });

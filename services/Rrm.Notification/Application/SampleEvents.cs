@@ -55,6 +55,25 @@ internal static class SampleEvents
             Case = Case, RequestDate = new DateOnly(2024, 7, 26), SuspendLiquidation = true, AnswerDueDate = new DateOnly(2024, 8, 5),
             ReviewDueDate = new DateOnly(2024, 9, 9), Directive = "USTR letter to the Secretary of the Treasury of 2024-07-26",
         },
+        new LiquidationSuspensionDirected
+        {
+            Case = Case, EffectiveDate = new DateOnly(2024, 7, 29), Directive = "USTR letter to the Secretary of the Treasury of 2024-07-29",
+        },
+        new RemediationPlanAgreed
+        {
+            Case = Case, AgreedDate = new DateOnly(2024, 8, 30), CompletionDate = new DateOnly(2024, 9, 16),
+            Actions = ["Reinstate the dismissed worker with back pay", "Publish a neutrality statement", "Train managers on freedom of association"],
+        },
+        new PanelRequested { Case = Case, RequestDate = new DateOnly(2024, 10, 1), PanelCaseNumber = "MEX-USA-2024-31A-09" },
+        new PanelDetermined
+        {
+            Case = Case, DeterminationDate = new DateOnly(2024, 12, 2), DenialFound = true, RemediesAvailableFrom = new DateOnly(2024, 12, 9),
+        },
+        new CaseClosed
+        {
+            Case = Case with { LiquidationSuspended = false }, ClosedDate = new DateOnly(2024, 10, 15), FinalState = "closed_other",
+            Reason = "The facility closed.", LiquidationResumes = true,
+        },
         new CaseResolved
         {
             Case = Case with { LiquidationSuspended = false }, ResolutionDate = new DateOnly(2024, 9, 17), LiquidationResumes = true,

@@ -13,7 +13,8 @@ public sealed record Rendered(string Subject, string Body, string Template, stri
 /// Renders the Liquid templates (DotLiquid; see docs/adr/0005) in Templates/: <c>&lt;template&gt;.&lt;language&gt;.liquid</c>, whose first line is
 /// "Subject: …" and the rest the body, as plain text. A template missing in a language falls back to English.
 /// The model: <c>event</c> (the event's JSON), <c>case</c> (its case, when it has one), <c>event_type</c>,
-/// <c>language</c>; filters <c>long_date</c> (a YYYY-MM-DD date written out in the language) and <c>ordinal</c>.
+/// <c>language</c>, <c>earlier</c> (the latest event of each type received before for the case, by type name, e.g.
+/// <c>earlier.RemediationPlanAgreed.actions</c>; empty in previews); filters <c>long_date</c> (a YYYY-MM-DD date written out in the language) and <c>ordinal</c>.
 /// </summary>
 public sealed class TemplateRenderer
 {
@@ -26,7 +27,8 @@ public sealed class TemplateRenderer
         typeof(TemplateRenderer).Assembly.GetManifestResourceNames().Where(n => n.StartsWith("Templates/")).Select(n => n["Templates/".Length..^".liquid".Length]);
 
     /// <summary>Renders <paramref name="template"/> for an event given as JSON (camelCase, as events are published).</summary>
-    public Rendered Render(string template, string language, string eventType, string eventJson)
+    public Rendered Render(string template, string language, string eventType, string eventJson,
+        IReadOnlyDictionary<string, string>? earlierEvents = null)
     {
         var (compiled, used) = Find(template, language)
             ?? throw new InvalidOperationException($"There is no template '{template}' (Templates/{template}.en.liquid).");
@@ -34,9 +36,14 @@ public sealed class TemplateRenderer
         // An event is a JSON object; anything else (PreviewNotification takes the caller's JSON) is not an event.
         if (document.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException($"an event is a JSON object, not {document.RootElement.ValueKind}");
         var model = (Dictionary<string, object?>)ToModel(document.RootElement)!;
+        var earlier = (earlierEvents ?? new Dictionary<string, string>()).ToDictionary(e => e.Key, e =>
+        {
+            using var earlierDocument = JsonDocument.Parse(e.Value);
+            return ToModel(earlierDocument.RootElement);
+        });
         var variables = Hash.FromDictionary(new Dictionary<string, object?>
         {
-            ["event"] = model, ["case"] = model.GetValueOrDefault("case"), ["event_type"] = eventType, ["language"] = used,
+            ["event"] = model, ["case"] = model.GetValueOrDefault("case"), ["event_type"] = eventType, ["language"] = used, ["earlier"] = earlier,
         });
         string Render(Template t) => t.Render(new RenderParameters(CultureInfo.InvariantCulture)
         {

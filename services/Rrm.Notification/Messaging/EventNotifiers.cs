@@ -22,6 +22,7 @@ internal sealed class IlcReviewDeadlineApproachingNotifier(NotificationDbContext
 internal sealed class IlcReviewOverdueNotifier(NotificationDbContext db, NotificationPlanner planner, ILogger<IlcReviewOverdueNotifier> logger) : EventNotifier<IlcReviewOverdue>(db, planner, logger);
 internal sealed class CaseOpenedNotifier(NotificationDbContext db, NotificationPlanner planner, ILogger<CaseOpenedNotifier> logger) : EventNotifier<CaseOpened>(db, planner, logger);
 internal sealed class ReviewRequestedNotifier(NotificationDbContext db, NotificationPlanner planner, ILogger<ReviewRequestedNotifier> logger) : EventNotifier<ReviewRequested>(db, planner, logger);
+internal sealed class LiquidationSuspensionDirectedNotifier(NotificationDbContext db, NotificationPlanner planner, ILogger<LiquidationSuspensionDirectedNotifier> logger) : EventNotifier<LiquidationSuspensionDirected>(db, planner, logger);
 internal sealed class MexicoRespondedNotifier(NotificationDbContext db, NotificationPlanner planner, ILogger<MexicoRespondedNotifier> logger) : EventNotifier<MexicoResponded>(db, planner, logger);
 internal sealed class ReviewFindingsRecordedNotifier(NotificationDbContext db, NotificationPlanner planner, ILogger<ReviewFindingsRecordedNotifier> logger) : EventNotifier<ReviewFindingsRecorded>(db, planner, logger);
 internal sealed class RemediationPlanAgreedNotifier(NotificationDbContext db, NotificationPlanner planner, ILogger<RemediationPlanAgreedNotifier> logger) : EventNotifier<RemediationPlanAgreed>(db, planner, logger);

@@ -68,6 +68,18 @@ public sealed class Facility
         };
     }
 
+    /// <summary>
+    /// Adds a MID the facility's goods may be entered under; false, changing nothing, when it already has it
+    /// (a retried request). The caller has checked that no other facility holds it.
+    /// </summary>
+    public bool AddMid(string mid)
+    {
+        if (Mids.Contains(mid)) return false;
+        if (Mids.Count >= MaxMids) throw new InvalidOperationException($"A facility has at most {MaxMids} MIDs.");
+        Mids = [.. Mids, mid];
+        return true;
+    }
+
     public static string DuplicateKeyOf(string legalName, string streetAddress, string city, MexicanState state) =>
         string.Join('|', AlphaNumeric(legalName), AlphaNumeric(streetAddress), AlphaNumeric(city), state.Code);
 

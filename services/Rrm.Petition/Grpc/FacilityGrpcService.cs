@@ -4,8 +4,10 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Rrm.Grpc.Petition.V1;
 using Rrm.Petition.Data;
+using Rrm.Petition.Messaging;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
+using Rrm.ServiceDefaults.Hosting;
 using Rrm.ServiceDefaults.Security;
 using Domain = Rrm.Petition.Domain;
 using Rrm.ServiceDefaults.Reference;
@@ -72,6 +74,40 @@ internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clo
         var existing = await db.Facilities.AsNoTracking().Where(f => f.DuplicateKey == duplicateKey).Select(f => (Guid?)f.Id).SingleOrDefaultAsync(ct);
         if (existing is not null)
             throw new AlreadyExistsException($"A facility with this legal name and address is already registered: facility_id {existing}.");
+    }
+
+    [Authorize(Roles = $"{Roles.IlcAnalyst},{Roles.UstrOfficer}")]
+    public override async Task<AddFacilityMidResponse> AddFacilityMid(AddFacilityMidRequest request, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var v = new Validation();
+        var id = request.FacilityId.ToId("facility_id", v);
+        var mid = request.Mid.Trim().ToUpperInvariant();
+        if (mid.Length == 0) v.Add("mid", "is required");
+        else if (mid.Length > Domain.Mid.MaxLength) v.Add("mid", $"at most {Domain.Mid.MaxLength} characters");
+        else if (!Domain.Mid.IsWellFormed(mid)) v.Add("mid", $"'{request.Mid}' is not an MID (a two-letter country code and up to 13 letters and digits)");
+        var date = request.EffectiveDate.ToActDate("effective_date", LegalCalendar.Today(clock), v);
+        v.ThrowIfInvalid();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // A MID names one facility: additions of the same MID wait for each other, so two facilities cannot both take it.
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"petition.mid:" + mid}, 0))", ct);
+        var facility = await db.Facilities.SingleOrDefaultAsync(f => f.Id == id, ct)
+            ?? throw new NotFoundException($"No facility has id {request.FacilityId}.");
+        if (facility.Mids.Contains(mid)) return new AddFacilityMidResponse { Facility = facility.ToProto(), Added = false };
+        var holder = await db.Facilities.AsNoTracking().Where(f => f.Id != id && f.Mids.Contains(mid))
+            .OrderBy(f => f.Id).Select(f => new { f.Id, f.LegalName }).FirstOrDefaultAsync(ct);
+        if (holder is not null)
+            throw new InvalidStateTransitionException($"MID {mid} is registered to another facility, {holder.LegalName} (facility_id {holder.Id}); a MID names one facility.");
+        if (facility.Mids.Count >= Domain.Facility.MaxMids)
+            Validation.Reject("mid", $"the facility already has {Domain.Facility.MaxMids} MIDs, the most it may have");
+
+        facility.AddMid(mid);
+        db.AddEvent(PetitionEvents.MidAdded(facility, mid, date));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Facility {FacilityId} MID {Mid} added, effective {EffectiveDate}", facility.Id, mid, date);
+        return new AddFacilityMidResponse { Facility = facility.ToProto(), Added = true };
     }
 
     public override async Task<GetFacilityResponse> GetFacility(GetFacilityRequest request, ServerCallContext context)

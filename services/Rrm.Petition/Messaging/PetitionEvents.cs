@@ -42,6 +42,14 @@ internal static class PetitionEvents
         WithdrawalDate = p.WithdrawalDate!.Value,
     };
 
+    public static FacilityMidAdded MidAdded(Facility f, string mid, DateOnly effectiveDate) => new()
+    {
+        FacilityId = f.Id,
+        Mid = mid,
+        Mids = f.Mids.ToList(),
+        EffectiveDate = effectiveDate,
+    };
+
     public static FacilitySnapshot Snapshot(Facility f) => new()
     {
         FacilityId = f.Id,

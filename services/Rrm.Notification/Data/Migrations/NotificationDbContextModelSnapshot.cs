@@ -18,7 +18,7 @@ namespace Rrm.Notification.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder
                 .HasDefaultSchema("notification")
-                .HasAnnotation("ProductVersion", "10.0.5")
+                .HasAnnotation("ProductVersion", "10.0.1")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -429,7 +429,7 @@ namespace Rrm.Notification.Data.Migrations
                             Condition = "",
                             EventType = "PanelDetermined",
                             Role = "SenateFinanceCommittee",
-                            Template = "panel-report"
+                            Template = "panel-report-congress"
                         },
                         new
                         {
@@ -437,7 +437,7 @@ namespace Rrm.Notification.Data.Migrations
                             Condition = "",
                             EventType = "PanelDetermined",
                             Role = "HouseWaysAndMeansCommittee",
-                            Template = "panel-report"
+                            Template = "panel-report-congress"
                         },
                         new
                         {
@@ -566,6 +566,62 @@ namespace Rrm.Notification.Data.Migrations
                             EventType = "CaseDeadlineMissed",
                             Role = "UstrCaseOfficer",
                             Template = "deadline-missed"
+                        },
+                        new
+                        {
+                            Id = 44,
+                            Condition = "",
+                            EventType = "LiquidationSuspensionDirected",
+                            Role = "TreasuryCbp",
+                            Template = "suspension-directed"
+                        },
+                        new
+                        {
+                            Id = 45,
+                            Condition = "case.origin=petition&!PanelRequested",
+                            EventType = "CaseResolved",
+                            Role = "SenateFinanceCommittee",
+                            Template = "no-panel-certification"
+                        },
+                        new
+                        {
+                            Id = 46,
+                            Condition = "case.origin=petition&!PanelRequested",
+                            EventType = "CaseResolved",
+                            Role = "HouseWaysAndMeansCommittee",
+                            Template = "no-panel-certification"
+                        },
+                        new
+                        {
+                            Id = 47,
+                            Condition = "case.origin=petition&finalState=closed_other&!PanelRequested",
+                            EventType = "CaseClosed",
+                            Role = "SenateFinanceCommittee",
+                            Template = "no-panel-certification"
+                        },
+                        new
+                        {
+                            Id = 48,
+                            Condition = "case.origin=petition&finalState=closed_other&!PanelRequested",
+                            EventType = "CaseClosed",
+                            Role = "HouseWaysAndMeansCommittee",
+                            Template = "no-panel-certification"
+                        },
+                        new
+                        {
+                            Id = 49,
+                            Condition = "",
+                            EventType = "PanelRequested",
+                            Role = "SenateFinanceCommittee",
+                            Template = "panel-request"
+                        },
+                        new
+                        {
+                            Id = 50,
+                            Condition = "",
+                            EventType = "PanelRequested",
+                            Role = "HouseWaysAndMeansCommittee",
+                            Template = "panel-request"
                         });
                 });
 
