@@ -299,10 +299,11 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
         foreach (var remedy in remedies)
         {
             var preference = remedy.Kind == Domain.OrderKind.PreferenceSuspension;
+            // Composed by EF (SingleAsync): the columns go by the model's snake_case names.
             var row = await db.Database.SqlQueryRaw<RemedyRow>($$"""
-                SELECT count(*) AS "Entries", coalesce(sum(e.entered_value), 0) AS "Value", coalesce(sum(e.estimated_duties), 0) AS "Duties",
-                       coalesce(sum(CASE WHEN {1} AND e.usmca_claimed THEN coalesce(e.duties_without_preference, e.estimated_duties) ELSE e.estimated_duties END), 0) AS "WithRemedy",
-                       count(*) FILTER (WHERE {1} AND e.usmca_claimed AND e.duties_without_preference IS NULL) AS "Unknown"
+                SELECT count(*) AS entries, coalesce(sum(e.entered_value), 0) AS value, coalesce(sum(e.estimated_duties), 0) AS duties,
+                       coalesce(sum(CASE WHEN {1} AND e.usmca_claimed THEN coalesce(e.duties_without_preference, e.estimated_duties) ELSE e.estimated_duties END), 0) AS with_remedy,
+                       count(*) FILTER (WHERE {1} AND e.usmca_claimed AND e.duties_without_preference IS NULL) AS unknown
                 FROM liquidation.entries e
                 WHERE EXISTS (SELECT 1 FROM liquidation.orders o
                               WHERE o.case_id = {0} AND o.ended_by_remedy_id IS NOT NULL AND o.lifted_on <= {2} AND {{HeldSql}})
