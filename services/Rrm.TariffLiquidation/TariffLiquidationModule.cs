@@ -27,6 +27,9 @@ public static class TariffLiquidationModule
         [
             typeof(CaseOpenedConsumer), typeof(ReviewRequestedConsumer), typeof(CaseResolvedConsumer),
             typeof(CaseClosedConsumer), typeof(RemedyImposedConsumer), typeof(RemedyLiftedConsumer),
+            typeof(LiquidationSuspensionDirectedConsumer),
+            // From the Petition service: on the same queue, so an extension never races an order being opened.
+            typeof(FacilityMidAddedConsumer),
         ]));
         builder.Services.AddValidatedOptions<LiquidationOptions>(LiquidationOptions.SectionName);
         builder.Services.AddDatabaseNotificationChannel(InstructionLedger.Channel);

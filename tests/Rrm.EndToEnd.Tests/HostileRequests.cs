@@ -278,6 +278,13 @@ public static class HostileRequests
                 foreach (CustomsEntry entry in entries) entry.Mid = "ZZ" + Pick(r, ["", "UNKNOWN", "'; DROP TABLE x;--", "\0", "MXIMPIND1250VIL"]);
                 return entries.Count == 0 ? "no entries" : "every entry's mid is no facility's";
             }
+            case "ReportEntriesLiquidated":
+            {
+                var entries = (IList)fields.Single(f => f.Name == "entries").Accessor.GetValue(message);
+                // No test registers entries under the filer code ZZZ.
+                foreach (EntryLiquidation entry in entries) entry.EntryNumber = $"ZZZ-{r.Next(10_000_000):D7}-{r.Next(10)}";
+                return entries.Count == 0 ? "no entries" : "every entry number is registered nowhere";
+            }
             default:
                 throw new InvalidOperationException($"{method.FullName} changes state and the generator does not know how to make it invalid: teach HostileRequests.Poison");
         }

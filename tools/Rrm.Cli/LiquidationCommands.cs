@@ -14,12 +14,24 @@ internal static class LiquidationCommands
             i => [i.Id("mid", "A Manufacturer Identification Code, e.g. MXIMPIND1250VIL", (r, v) => r.Mid = v)]),
         Verb.Create<CheckEntriesRequest, CheckEntriesResponse>("check", "Whether entries may liquidate (up to 1000 entry numbers)",
             (cli, r) => cli.Liquidation.CheckEntriesAsync(r, cli.Call()).ResponseAsync,
-            r => Table.Print(["ENTRY", "STATUS", "MID", "HELD SINCE", "LIQUIDATE BY", "CASE", "REMEDIES"], r.Entries.Select(e => new[]
+            r => Table.Print(["ENTRY", "STATUS", "MID", "HELD SINCE", "LIQUIDATED", "LIQUIDATE BY", "CASE", "APPLY", "REMEDIES", "WHY"], r.Entries.Select(e => new[]
             {
-                e.EntryNumber, Enums.Text(e.Status), e.Mid, e.HeldSince.Text(), e.LiquidateBy.Text(), e.CaseId,
-                string.Join(", ", e.Remedies.Select(o => Enums.Text(o.Kind))),
+                e.EntryNumber, Enums.Text(e.Status), e.Mid, e.HeldSince.Text(), e.LiquidatedOn.Text(), e.LiquidateBy.Text(), e.CaseId,
+                string.Join(", ", e.ApplyRemedies.Select(o => Enums.Text(o.Kind))), string.Join(", ", e.Remedies.Select(o => Enums.Text(o.Kind))), e.Reason,
             })),
             i => [i.Ids("entry-numbers", "Entry numbers, XXX-NNNNNNN-N", (r, v) => r.EntryNumbers.AddRange(v))]),
+        Verb.Create<ReportEntriesLiquidatedRequest, ReportEntriesLiquidatedResponse>("liquidated",
+            "Report entries liquidated on a date (customs.system; up to 1000; several dates with --file)",
+            (cli, r) => cli.Liquidation.ReportEntriesLiquidatedAsync(r, cli.Call()).ResponseAsync,
+            r => Console.WriteLine($"Recorded {r.Recorded:N0} liquidation(s); {r.AlreadyRecorded:N0} already recorded"),
+            i =>
+            [
+                i.Ids("entry-numbers", "Entry numbers, XXX-NNNNNNN-N", (r, v) => r.Entries.AddRange(v.Select(n => new EntryLiquidation { EntryNumber = n }))),
+                i.Date("--date", "The liquidation date of the entries given without one", (r, v) =>
+                {
+                    foreach (var entry in r.Entries.Where(e => e.LiquidationDate is null)) entry.LiquidationDate = v;
+                }),
+            ]),
         Verb.Create<ListSuspensionsRequest, ListSuspensionsResponse>("orders", "List suspension and remedy orders (all pages)",
             async (cli, r) =>
             {
@@ -121,5 +133,14 @@ internal static class LiquidationCommands
         Console.WriteLine();
         Table.Print(["MONTH", "ENTRIES", "ENTERED VALUE", "ESTIMATED DUTIES"],
             r.ByMonth.Select(m => new[] { $"{m.Year:D4}-{m.Month:D2}", $"{m.Entries:N0}", m.EnteredValue?.Value ?? "0", m.EstimatedDuties?.Value ?? "0" }));
+        if (r.Remedies.Count == 0) return;
+        Console.WriteLine();
+        Console.WriteLine("Remedies applied to the held entries (19 U.S.C. 4693(a)(1)(B))");
+        Table.Print(["REMEDY", "IMPOSED", "ENTRIES", "DUTIES AS ENTERED", "WITH THE REMEDY", "ADDITIONAL", "RATE UNKNOWN", "DESCRIPTION"],
+            r.Remedies.Select(m => new[]
+            {
+                Enums.Text(m.Kind), m.ImposedOn.Text(), $"{m.Entries:N0}", m.EstimatedDuties?.Value ?? "0", m.DutiesWithRemedy?.Value ?? "0",
+                m.AdditionalDuties?.Value ?? "0", $"{m.EntriesWithoutGeneralDuties:N0}", m.Description,
+            }));
     }
 }

@@ -44,7 +44,7 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
         try
         {
             await using (var copy = await connection.BeginBinaryImportAsync(
-                "COPY liquidation.entries (entry_number, filer_code, importer, mid, country_of_origin, entry_date, entered_value, estimated_duties, tariff_number, usmca_claimed, registered_at) FROM STDIN (FORMAT BINARY)", ct))
+                "COPY liquidation.entries (entry_number, filer_code, importer, mid, country_of_origin, entry_date, entered_value, estimated_duties, tariff_number, usmca_claimed, registered_at, duties_without_preference, liquidated_on) FROM STDIN (FORMAT BINARY)", ct))
             {
                 (received, stored) = await CopyAsync(stream, copy, lookup, known, ct);
                 await copy.CompleteAsync(ct);
@@ -179,6 +179,18 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
         var duties = e.EstimatedDuties.ToDecimal(f + "estimated_duties", v);
         if (value > MaxAmount) v.Add(f + "entered_value", "is too large");
         if (duties > MaxAmount) v.Add(f + "estimated_duties", "is too large");
+        decimal? general = null;
+        if (e.UsmcaClaimed && e.DutiesWithoutPreference is not null && e.DutiesWithoutPreference.Value.Length > 0)
+        {
+            general = e.DutiesWithoutPreference.ToDecimal(f + "duties_without_preference", v);
+            if (general > MaxAmount) v.Add(f + "duties_without_preference", "is too large");
+        }
+        DateOnly? liquidated = null;
+        if (e.LiquidationDate is not null)
+        {
+            liquidated = e.LiquidationDate.ToActDate(f + "liquidation_date", today, v);
+            if (liquidated < date) v.Add(f + "liquidation_date", $"must not be before the entry date ({date:yyyy-MM-dd})");
+        }
         var tariff = e.TariffNumber.Replace(".", "").Trim();
         if (tariff.Length is not (8 or 10) || !tariff.All(char.IsAsciiDigit)) v.Add(f + "tariff_number", "must be an HTSUS number of 8 or 10 digits, such as 8708.99.8180");
         if (!v.IsValid)
@@ -190,6 +202,7 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
         {
             EntryNumber = number!, FilerCode = number![..3], Importer = importer, Mid = mid, CountryOfOrigin = country, EntryDate = date,
             EnteredValue = value, EstimatedDuties = duties, TariffNumber = tariff, UsmcaClaimed = e.UsmcaClaimed,
+            DutiesWithoutPreference = general, LiquidatedOn = liquidated,
         };
     }
 
@@ -211,5 +224,61 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
         copy.Write(e.TariffNumber, NpgsqlDbType.Varchar);
         copy.Write(e.UsmcaClaimed, NpgsqlDbType.Boolean);
         copy.Write(now, NpgsqlDbType.TimestampTz);
+        if (e.DutiesWithoutPreference is { } general) copy.Write(general, NpgsqlDbType.Numeric);
+        else copy.WriteNull();
+        if (e.LiquidatedOn is { } liquidated) copy.Write(liquidated, NpgsqlDbType.Date);
+        else copy.WriteNull();
+    }
+
+    public const int MaxReport = 1_000;
+
+    /// <summary>
+    /// Records the liquidation of registered entries, all or nothing. The rows are locked while checked, so two reports
+    /// of one entry cannot both record a date.
+    /// </summary>
+    public async Task<ReportEntriesLiquidatedResponse> ReportLiquidatedAsync(ReportEntriesLiquidatedRequest request, CancellationToken ct)
+    {
+        var today = LegalCalendar.Today(clock);
+        var v = new Validation();
+        if (request.Entries.Count is 0 or > MaxReport) v.Add("entries", $"from 1 to {MaxReport} entries");
+        var items = new List<(int Index, string Number, DateOnly Date)>();
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < request.Entries.Count && i < MaxReport; i++)
+        {
+            var e = request.Entries[i];
+            var f = $"entries[{i}].";
+            var number = Domain.EntryNumber.Normalize(e.EntryNumber, options.Value.EnforceCheckDigit, out var reason);
+            if (number is null) v.Add(f + "entry_number", $"'{e.EntryNumber}' {reason}");
+            else if (!positions.TryAdd(number, i)) v.Add(f + "entry_number", $"{number} is also at entries[{positions[number]}]; report each entry once");
+            if (e.LiquidationDate is null) v.Add(f + "liquidation_date", "is required");
+            var date = e.LiquidationDate.ToActDate(f + "liquidation_date", today, v);
+            if (number is not null) items.Add((i, number, date));
+        }
+        v.ThrowIfInvalid();
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var numbers = items.Select(x => x.Number).ToArray();
+        var stored = await db.Entries.FromSql($"SELECT * FROM liquidation.entries WHERE entry_number = ANY({numbers}::bpchar[]) FOR UPDATE")
+            .ToDictionaryAsync(e => e.EntryNumber, StringComparer.Ordinal, ct);
+        long recorded = 0, already = 0;
+        foreach (var (index, number, date) in items)
+        {
+            var f = $"entries[{index}].";
+            if (!stored.TryGetValue(number, out var entry)) v.Add(f + "entry_number", $"{number} is not registered");
+            else if (date < entry.EntryDate) v.Add(f + "liquidation_date", $"must not be before the entry date ({entry.EntryDate:yyyy-MM-dd})");
+            else if (entry.LiquidatedOn is { } earlier && earlier != date)
+                v.Add(f + "liquidation_date", $"the entry was reported liquidated on {earlier:yyyy-MM-dd}; a liquidation is reported once");
+            else if (entry.LiquidatedOn is null)
+            {
+                entry.LiquidatedOn = date;
+                recorded++;
+            }
+            else already++;
+        }
+        v.ThrowIfInvalid(); // the transaction rolls back: nothing changes
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Recorded {Recorded} entries liquidated ({Already} already recorded)", recorded, already);
+        return new ReportEntriesLiquidatedResponse { Recorded = recorded, AlreadyRecorded = already };
     }
 }

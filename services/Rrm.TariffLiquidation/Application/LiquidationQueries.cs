@@ -41,8 +41,8 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
     }
 
     /// <summary>
-    /// The entries with these numbers and every order naming one of their MIDs, in one round trip and without the
-    /// ORM: the gate is the hot path of the customs system (bench/README.md, "entry gate").
+    /// The entries with these numbers, every order naming one of their MIDs and the MIDs added to those orders, in one
+    /// round trip and without the ORM: the gate is the hot path of the customs system (bench/README.md, "entry gate").
     /// </summary>
     private async Task<(Dictionary<string, Domain.CustomsEntry> Entries, List<Domain.LiquidationOrder> Orders)> GateRowsAsync(
         string[] numbers, CancellationToken ct)
@@ -51,32 +51,42 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
         await db.Database.OpenConnectionAsync(ct);
         try
         {
+            const string entryMids = "ARRAY(SELECT DISTINCT mid::text FROM liquidation.entries WHERE entry_number = ANY($1::bpchar[]))";
             await using var batch = new NpgsqlBatch(connection)
             {
                 BatchCommands =
                 {
-                    new("SELECT entry_number, mid, entry_date FROM liquidation.entries WHERE entry_number = ANY($1::bpchar[])") { Parameters = { new() { Value = numbers } } },
-                    new("""
-                        SELECT id, kind, case_id, invocation_number, facility_id, facility_name, mids, effective_from, lifted_on, directive, remedy_id, description, created_at
-                        FROM liquidation.orders WHERE mids && ARRAY(SELECT DISTINCT mid::text FROM liquidation.entries WHERE entry_number = ANY($1::bpchar[]))
+                    new("SELECT entry_number, mid, entry_date, liquidated_on FROM liquidation.entries WHERE entry_number = ANY($1::bpchar[])") { Parameters = { new() { Value = numbers } } },
+                    new($"""
+                        SELECT id, kind, case_id, invocation_number, facility_id, facility_name, mids, effective_from, lifted_on, directive, remedy_id, description, created_at, ended_by_remedy_id
+                        FROM liquidation.orders WHERE mids && {entryMids}
                         """) { Parameters = { new() { Value = numbers } } },
+                    new($"SELECT order_id, mid, effective_from FROM liquidation.order_mid_additions WHERE mid = ANY({entryMids})") { Parameters = { new() { Value = numbers } } },
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(ct);
             var entries = new Dictionary<string, Domain.CustomsEntry>(StringComparer.Ordinal);
             while (await reader.ReadAsync(ct))
             {
-                var entry = new Domain.CustomsEntry { EntryNumber = reader.GetString(0), Mid = reader.GetString(1), EntryDate = reader.GetFieldValue<DateOnly>(2) };
+                var entry = new Domain.CustomsEntry
+                {
+                    EntryNumber = reader.GetString(0), Mid = reader.GetString(1), EntryDate = reader.GetFieldValue<DateOnly>(2),
+                    LiquidatedOn = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3),
+                };
                 entries[entry.EntryNumber] = entry;
             }
             await reader.NextResultAsync(ct);
-            var orders = new List<Domain.LiquidationOrder>();
+            var orders = new Dictionary<Guid, Domain.LiquidationOrder>();
             while (await reader.ReadAsync(ct))
-                orders.Add(Domain.LiquidationOrder.Restore(reader.GetGuid(0), Enum.Parse<Domain.OrderKind>(reader.GetString(1)), reader.GetGuid(2),
+                orders[reader.GetGuid(0)] = Domain.LiquidationOrder.Restore(reader.GetGuid(0), Enum.Parse<Domain.OrderKind>(reader.GetString(1)), reader.GetGuid(2),
                     reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetString(5),
                     [.. reader.GetFieldValue<string[]>(6)], reader.GetFieldValue<DateOnly>(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8),
-                    reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetGuid(10), reader.GetString(11), reader.GetFieldValue<DateTimeOffset>(12)));
-            return (entries, orders);
+                    reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetGuid(10), reader.GetString(11), reader.GetFieldValue<DateTimeOffset>(12),
+                    reader.IsDBNull(13) ? null : reader.GetGuid(13));
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+                if (orders.TryGetValue(reader.GetGuid(0), out var order)) order.AddedMids[reader.GetString(1)] = reader.GetFieldValue<DateOnly>(2);
+            return (entries, [.. orders.Values]);
         }
         finally
         {
@@ -84,25 +94,98 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
         }
     }
 
+    /// <summary>
+    /// What the customs system may do with one entry. Held by a suspension in force: HELD. Held by a suspension a remedy
+    /// reached: liquidate applying the remedies (19 U.S.C. 4693(a)(1)(B)). Liquidated before a suspension took effect:
+    /// never held (19 U.S.C. 4692(a)). Otherwise it may liquidate, applying any duty remedy in force on its entry date.
+    /// </summary>
     private static EntryCheck Check(Domain.CustomsEntry entry, List<Domain.LiquidationOrder> orders)
     {
-        var forMid = orders.Where(o => o.Mids.Contains(entry.Mid)).ToList();
-        var check = new EntryCheck { EntryNumber = entry.EntryNumber, Mid = entry.Mid };
-        check.Remedies.AddRange(forMid.Where(o => o.InForce && o.Kind != Domain.OrderKind.LiquidationSuspension).Select(o => o.ToProto()));
-        var hold = forMid.Where(o => o.InForce && o.Kind == Domain.OrderKind.LiquidationSuspension).MinBy(o => o.EffectiveFrom);
+        var check = new EntryCheck { EntryNumber = entry.EntryNumber, Mid = entry.Mid, LiquidatedOn = entry.LiquidatedOn?.ToProto() };
+        check.Remedies.AddRange(orders.Where(o => o.InForce && !o.IsSuspension && o.Covers(entry)).Select(o => o.ToProto()));
+        var liquidated = entry.LiquidatedOn is { } on ? $"; it was reported liquidated on {on:yyyy-MM-dd}, after the suspension took effect" : "";
+        var hold = orders.Where(o => o.InForce && o.Holds(entry)).MinBy(o => o.EffectiveFrom);
         if (hold is not null)
         {
             check.Status = EntryStatus.Held;
-            check.OrderId = hold.Id.ToString();
-            check.CaseId = hold.CaseId.ToString();
-            check.HeldSince = (entry.EntryDate > hold.EffectiveFrom ? entry.EntryDate : hold.EffectiveFrom).ToProto();
+            Name(check, hold, entry);
+            check.Reason = $"liquidation of entries from the facility is suspended from {hold.EffectiveFrom:yyyy-MM-dd} (19 U.S.C. 4692(a)){liquidated}";
+            return check;
+        }
+        var reached = orders.Where(o => o.EndedByRemedyId is not null && o.Holds(entry)).MinBy(o => o.EffectiveFrom);
+        if (reached is not null)
+        {
+            var remedies = reached.RemediesReaching(orders).ToList();
+            check.Status = EntryStatus.LiquidateApplyingRemedy;
+            Name(check, reached, entry);
+            check.LiquidateBy = reached.LiftedOn!.Value.AddMonths(Domain.InstructionRecord.LiquidateWithinMonths).ToProto();
+            check.ApplyRemedies.AddRange(remedies.Select(o => o.ToProto()));
+            check.Reason = $"held by the suspension of {reached.EffectiveFrom:yyyy-MM-dd}, which the remedy imposed on {reached.LiftedOn:yyyy-MM-dd} " +
+                $"reached: liquidate it applying {string.Join(" and ", remedies.Select(Describe))} (19 U.S.C. 4693(a)(1)(B)){liquidated}";
+            return check;
+        }
+        var governing = orders.Where(o => o.GovernsEntry(entry)).OrderBy(o => o.EffectiveFrom).ToList();
+        check.ApplyRemedies.AddRange(governing.Select(o => o.ToProto()));
+        var applying = governing.Count == 0 ? ""
+            : $"; entered while {string.Join(" and ", governing.Select(Describe))} was in force: it applies (19 U.S.C. 4693(a)(1)(A))";
+        var before = orders.Where(o => o.CameAfterLiquidationOf(entry)).MinBy(o => o.EffectiveFrom);
+        if (before is not null)
+        {
+            check.Status = EntryStatus.LiquidatedBeforeSuspension;
+            Name(check, before, entry);
+            check.HeldSince = null;
+            check.Reason = $"liquidated on {entry.LiquidatedOn:yyyy-MM-dd}, before the suspension of liquidation took effect on {before.EffectiveFrom:yyyy-MM-dd}: " +
+                "only unliquidated entries are held (19 U.S.C. 4692(a))" + applying;
+            return check;
+        }
+        if (entry.LiquidatedOn is not null)
+        {
+            check.Status = EntryStatus.Liquidated;
+            check.Reason = $"liquidated on {entry.LiquidatedOn:yyyy-MM-dd}; no order holds it" + applying;
             return check;
         }
         check.Status = EntryStatus.MayLiquidate;
         // Entered before a suspension ended: CBP has six months from the notice (19 U.S.C. 1504(d)).
-        var lifted = forMid.Where(o => o.Kind == Domain.OrderKind.LiquidationSuspension && entry.EntryDate <= o.LiftedOn).MaxBy(o => o.LiftedOn);
-        if (lifted is not null) check.LiquidateBy = lifted.LiftedOn!.Value.AddMonths(Domain.InstructionRecord.LiquidateWithinMonths).ToProto();
+        var lifted = orders.Where(o => o.IsSuspension && !o.InForce && o.EndedByRemedyId is null && o.Holds(entry)).MaxBy(o => o.LiftedOn);
+        if (lifted is not null)
+        {
+            var by = lifted.LiftedOn!.Value.AddMonths(Domain.InstructionRecord.LiquidateWithinMonths);
+            check.LiquidateBy = by.ToProto();
+            check.Reason = $"the suspension of {lifted.EffectiveFrom:yyyy-MM-dd} was removed on {lifted.LiftedOn:yyyy-MM-dd}: liquidate by {by:yyyy-MM-dd} (19 U.S.C. 1504(d))" + applying;
+        }
+        else check.Reason = "no suspension of liquidation holds it" + applying;
         return check;
+    }
+
+    private static void Name(EntryCheck check, Domain.LiquidationOrder suspension, Domain.CustomsEntry entry)
+    {
+        check.OrderId = suspension.Id.ToString();
+        check.CaseId = suspension.CaseId.ToString();
+        check.HeldSince = (entry.EntryDate > suspension.EffectiveFrom ? entry.EntryDate : suspension.EffectiveFrom).ToProto();
+    }
+
+    private static string Describe(Domain.LiquidationOrder remedy) => remedy.Kind switch
+    {
+        Domain.OrderKind.PreferenceSuspension => $"the suspension of the USMCA preference of {remedy.EffectiveFrom:yyyy-MM-dd}",
+        Domain.OrderKind.Penalty => $"the penalty of {remedy.EffectiveFrom:yyyy-MM-dd}" + (remedy.Description.Length > 0 ? $" ({remedy.Description})" : ""),
+        _ => $"the remedy of {remedy.EffectiveFrom:yyyy-MM-dd}",
+    };
+
+    /// <summary>SQL: the suspension <c>o</c> holds (or held) the entry <c>e</c>; the same rule as <see cref="Domain.LiquidationOrder.Holds"/>.</summary>
+    private const string HeldSql = """
+        o.kind = 'LiquidationSuspension' AND e.mid = ANY (o.mids)
+        AND (e.liquidated_on IS NULL OR e.liquidated_on >= o.effective_from)
+        AND (o.lifted_on IS NULL OR e.entry_date <= o.lifted_on)
+        AND NOT EXISTS (SELECT 1 FROM liquidation.order_mid_additions a WHERE a.order_id = o.id AND a.mid = e.mid AND e.entry_date < a.effective_from)
+        """;
+
+    /// <summary>Fills each order's MIDs added after it opened (the ORM does not map them).</summary>
+    private async Task<List<Domain.LiquidationOrder>> WithAddedMidsAsync(List<Domain.LiquidationOrder> orders, CancellationToken ct)
+    {
+        var ids = orders.Select(o => o.Id).ToList();
+        foreach (var added in await db.OrderMidAdditions.AsNoTracking().Where(a => ids.Contains(a.OrderId)).ToListAsync(ct))
+            orders.First(o => o.Id == added.OrderId).AddedMids[added.Mid] = added.EffectiveFrom;
+        return orders;
     }
 
     public async Task<GetFacilityStatusResponse> FacilityStatusAsync(string mid, CancellationToken ct)
@@ -111,7 +194,8 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
         new Validation().RequiredText("mid", mid, 15).ThrowIfInvalid();
         var known = await db.KnownMids.AsNoTracking().SingleOrDefaultAsync(m => m.Mid == mid, ct)
             ?? throw new NotFoundException($"No facility with an enforcement case has the MID {mid}.");
-        var orders = await db.Orders.AsNoTracking().Where(o => o.Mids.Contains(mid)).OrderBy(o => o.EffectiveFrom).ThenBy(o => o.Id).ToListAsync(ct);
+        var orders = await WithAddedMidsAsync(
+            await db.Orders.AsNoTracking().Where(o => o.Mids.Contains(mid)).OrderBy(o => o.EffectiveFrom).ThenBy(o => o.Id).ToListAsync(ct), ct);
         var suspended = orders.Any(o => o.InForce && o.Kind == Domain.OrderKind.LiquidationSuspension);
         var response = new GetFacilityStatusResponse
         {
@@ -122,7 +206,10 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
             LiquidationSuspended = suspended,
             ActiveOrders = { orders.Where(o => o.InForce).Select(o => o.ToProto()) },
             History = { orders.Select(o => o.ToProto()) },
-            HeldEntries = suspended ? await db.Entries.LongCountAsync(e => e.Mid == mid, ct) : 0,
+            HeldEntries = suspended ? await db.Database.SqlQueryRaw<long>($$"""
+                SELECT count(*) AS "Value" FROM liquidation.entries e
+                WHERE e.mid = {0} AND EXISTS (SELECT 1 FROM liquidation.orders o WHERE o.lifted_on IS NULL AND {{HeldSql}})
+                """, mid).SingleAsync(ct) : 0,
         };
         return response;
     }
@@ -143,7 +230,7 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
         }
         if (caseId is not null) query = query.Where(o => o.CaseId == caseId);
         if (after is not null) query = query.Where(o => o.Id.CompareTo(after.Value) < 0);
-        var page = await query.OrderByDescending(o => o.Id).Take(size + 1).ToListAsync(ct);
+        var page = await WithAddedMidsAsync(await query.OrderByDescending(o => o.Id).Take(size + 1).ToListAsync(ct), ct);
         var response = new ListSuspensionsResponse { Page = new() };
         response.Orders.AddRange(page.Take(size).Select(o => o.ToProto()));
         if (page.Count > size) response.Page.NextPageToken = Paging.EncodeToken(page[size - 1].Id.ToString());
@@ -183,32 +270,55 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
     public async Task<GetCaseImpactResponse> CaseImpactAsync(string caseIdText, CancellationToken ct)
     {
         var caseId = ProtoMapping.ParseId(caseIdText, "case_id");
-        var orders = await db.Orders.AsNoTracking().Where(o => o.CaseId == caseId && o.Kind == Domain.OrderKind.LiquidationSuspension).ToListAsync(ct);
-        if (orders.Count == 0 && !await db.Instructions.AnyAsync(i => i.CaseId == caseId, ct))
+        var orders = await db.Orders.AsNoTracking().Where(o => o.CaseId == caseId).ToListAsync(ct);
+        var suspensions = orders.Where(o => o.IsSuspension).ToList();
+        if (suspensions.Count == 0 && !await db.Instructions.AnyAsync(i => i.CaseId == caseId, ct))
             throw new NotFoundException($"No suspension of liquidation is recorded for case {caseId}.");
-        var months = await db.Database.SqlQuery<MonthRow>($"""
+        var months = await db.Database.SqlQueryRaw<MonthRow>($$"""
             SELECT extract(year FROM e.entry_date)::int AS "Year", extract(month FROM e.entry_date)::int AS "Month",
                    count(*) AS "Entries", sum(e.entered_value) AS "Value", sum(e.estimated_duties) AS "Duties"
             FROM liquidation.entries e
-            WHERE EXISTS (SELECT 1 FROM liquidation.orders o
-                          WHERE o.case_id = {caseId} AND o.kind = 'LiquidationSuspension' AND e.mid = ANY (o.mids)
-                            AND (o.lifted_on IS NULL OR e.entry_date <= o.lifted_on))
+            WHERE EXISTS (SELECT 1 FROM liquidation.orders o WHERE o.case_id = {0} AND {{HeldSql}})
             GROUP BY 1, 2 ORDER BY 1, 2
-            """).ToListAsync(ct);
+            """, caseId).ToListAsync(ct);
         var response = new GetCaseImpactResponse
         {
             CaseId = caseId.ToString(),
             Entries = months.Sum(m => m.Entries),
             EnteredValue = months.Sum(m => m.Value).ToProto(),
             EstimatedDuties = months.Sum(m => m.Duties).ToProto(),
-            SuspensionInForce = orders.Any(o => o.InForce),
+            SuspensionInForce = suspensions.Any(o => o.InForce),
         };
         response.ByMonth.AddRange(months.Select(m => new MonthImpact
         {
             Year = m.Year, Month = m.Month, Entries = m.Entries, EnteredValue = m.Value.ToProto(), EstimatedDuties = m.Duties.ToProto(),
         }));
+        // Each duty remedy that reached held entries (19 U.S.C. 4693(a)(1)(B)), over the entries of the suspensions ended by a remedy by its date.
+        var remedies = suspensions.Where(s => s.EndedByRemedyId is not null).SelectMany(s => s.RemediesReaching(orders))
+            .DistinctBy(o => o.Id).OrderBy(o => o.EffectiveFrom).ToList();
+        foreach (var remedy in remedies)
+        {
+            var preference = remedy.Kind == Domain.OrderKind.PreferenceSuspension;
+            // Composed by EF (SingleAsync): the columns go by the model's snake_case names.
+            var row = await db.Database.SqlQueryRaw<RemedyRow>($$"""
+                SELECT count(*) AS entries, coalesce(sum(e.entered_value), 0) AS value, coalesce(sum(e.estimated_duties), 0) AS duties,
+                       coalesce(sum(CASE WHEN {1} AND e.usmca_claimed THEN coalesce(e.duties_without_preference, e.estimated_duties) ELSE e.estimated_duties END), 0) AS with_remedy,
+                       count(*) FILTER (WHERE {1} AND e.usmca_claimed AND e.duties_without_preference IS NULL) AS unknown
+                FROM liquidation.entries e
+                WHERE EXISTS (SELECT 1 FROM liquidation.orders o
+                              WHERE o.case_id = {0} AND o.ended_by_remedy_id IS NOT NULL AND o.lifted_on <= {2} AND {{HeldSql}})
+                """, caseId, preference, remedy.EffectiveFrom).SingleAsync(ct);
+            response.Remedies.Add(new RemedyImpact
+            {
+                RemedyId = remedy.RemedyId?.ToString() ?? "", Kind = remedy.Kind.ByName<OrderKind>(), Description = remedy.Description,
+                ImposedOn = remedy.EffectiveFrom.ToProto(), Entries = row.Entries, EnteredValue = row.Value.ToProto(), EstimatedDuties = row.Duties.ToProto(),
+                DutiesWithRemedy = row.WithRemedy.ToProto(), AdditionalDuties = (row.WithRemedy - row.Duties).ToProto(), EntriesWithoutGeneralDuties = row.Unknown,
+            });
+        }
         return response;
     }
+
+    private sealed record RemedyRow(long Entries, decimal Value, decimal Duties, decimal WithRemedy, long Unknown);
 
     private sealed record MonthRow(int Year, int Month, long Entries, decimal Value, decimal Duties);
 }

@@ -2,47 +2,85 @@ using Microsoft.EntityFrameworkCore;
 using Rrm.Contracts.Events;
 using Rrm.TariffLiquidation.Data;
 using Rrm.TariffLiquidation.Domain;
+using Rrm.TariffLiquidation.Messaging;
 
 namespace Rrm.TariffLiquidation.Application;
 
 /// <summary>
-/// Turns the Review service's decisions into orders and the customs instructions that carry them. Runs
+/// Turns the Review and Petition services' decisions into orders and the customs instructions that carry them. Runs
 /// inside a consumer's transaction (the inbox makes a redelivered event change nothing); a decision already
 /// applied (its order opened, or lifted) issues nothing. Events of one case arrive on separate queues, so
 /// a lift may come before its order: it waits as a pending lift and ends the order when it opens.
 /// </summary>
 internal sealed class OrderDesk(LiquidationDbContext db, TimeProvider clock, ILogger<OrderDesk> logger)
 {
-    /// <summary>Remembers the facility's MIDs, so entries under them can be registered.</summary>
+    /// <summary>Remembers the facility's MIDs (with those added to its registration), so entries under them can be registered.</summary>
     public async Task KnowFacilityAsync(CaseRef reference, CancellationToken ct)
     {
         var f = reference.Facility;
-        foreach (var mid in f.Mids)
+        var added = f.FacilityId == Guid.Empty ? []
+            : await db.FacilityMidAdditions.Where(a => a.FacilityId == f.FacilityId).Select(a => a.Mid).ToListAsync(ct);
+        await KnowAsync(f.FacilityId == Guid.Empty ? null : f.FacilityId, f.LegalName, [.. f.Mids.Union(added)], ct);
+    }
+
+    private async Task KnowAsync(Guid? facilityId, string facilityName, List<string> mids, CancellationToken ct)
+    {
+        foreach (var mid in mids)
         {
             var known = await db.KnownMids.FindAsync([mid], ct);
             if (known is null) db.KnownMids.Add(known = new KnownMid { Mid = mid });
-            known.FacilityId = f.FacilityId == Guid.Empty ? null : f.FacilityId;
-            known.FacilityName = f.LegalName;
-            known.FacilityMids = [.. f.Mids];
+            known.FacilityId = facilityId;
+            known.FacilityName = facilityName;
+            known.FacilityMids = [.. mids];
         }
     }
 
-    public async Task OpenAsync(CaseRef reference, OrderKind kind, DateOnly from, string directive, Guid? remedyId, string description, CancellationToken ct)
+    /// <summary>
+    /// Opens the case's order of <paramref name="kind"/> (the remedy's, given one) unless it is opened already. With
+    /// <paramref name="unlessInForce"/>, only an order in force (or one from the same date: the same decision) counts,
+    /// so a suspension directed again after a resumption opens a new order.
+    /// </summary>
+    public async Task OpenAsync(CaseRef reference, OrderKind kind, DateOnly from, string directive, Guid? remedyId, string description,
+        CancellationToken ct, bool unlessInForce = false)
     {
         await LockCaseAsync(reference.CaseId, ct);
         await KnowFacilityAsync(reference, ct);
-        if (await db.Orders.AnyAsync(o => o.CaseId == reference.CaseId && o.Kind == kind && o.RemedyId == remedyId, ct)) return;
+        var existing = await db.Orders.Where(o => o.CaseId == reference.CaseId && o.Kind == kind && o.RemedyId == remedyId).ToListAsync(ct);
+        if (existing.Any(o => !unlessInForce || o.InForce || o.EffectiveFrom == from)) return;
         var now = clock.GetUtcNow();
         var order = LiquidationOrder.Open(kind, Facts(reference), from, directive, remedyId, description, now);
         db.Orders.Add(order);
         await InstructionLedger.IssueAsync(db, InstructionRecord.For(order, lifted: false, directive, reference.Replayed, now), ct);
         logger.LogInformation("Order {OrderId} ({OrderKind}) for case {CaseId} in force from {EffectiveDate} for MIDs {Mids}",
             order.Id, kind, reference.CaseId, from, order.Mids);
+        // MIDs the facility gained before this order: it covers them from the day each was added.
+        if (order.FacilityId is { } facilityId)
+            foreach (var added in await db.FacilityMidAdditions.Where(a => a.FacilityId == facilityId).OrderBy(a => a.EffectiveFrom).ToListAsync(ct))
+                await ExtendAsync(order, added.Mid, added.EffectiveFrom, reference.Replayed, now, ct);
+        if (order.IsDutyRemedy) await ApplyToHeldEntriesAsync(order, reference.Replayed, now, ct);
         var pending = (await db.PendingLifts.Where(p => p.CaseId == reference.CaseId).ToListAsync(ct)).FirstOrDefault(p => p.Ends(order));
         if (pending is not null)
         {
             db.PendingLifts.Remove(pending);
             await LiftAsync(order, pending.LiftOn, pending.Directive, reference.Replayed, now, ct);
+        }
+    }
+
+    /// <summary>
+    /// A duty remedy reaches the entries held by the case's suspension (19 U.S.C. 4693(a)(1)(B)): the suspension ends with
+    /// an instruction to liquidate them applying the remedy, never with a plain resumption, which only the 4692(b)
+    /// conditions (resolution, no denial found, the denial remedied) give. A later remedy of the case reaches them too.
+    /// </summary>
+    private async Task ApplyToHeldEntriesAsync(LiquidationOrder remedy, bool replayed, DateTimeOffset now, CancellationToken ct)
+    {
+        var suspensions = await db.Orders.Where(o => o.CaseId == remedy.CaseId && o.Kind == OrderKind.LiquidationSuspension).ToListAsync(ct);
+        foreach (var suspension in suspensions.Where(s => s.CanBeReachedBy(remedy) && s.EffectiveFrom <= remedy.EffectiveFrom))
+        {
+            suspension.EndByRemedy(remedy);
+            await InstructionLedger.IssueAsync(db, InstructionRecord.ApplyRemedy(suspension, remedy,
+                Directives.ApplyRemedy(remedy.EffectiveFrom, suspension.EffectiveFrom, suspension.LiftedOn!.Value), replayed, now), ct);
+            logger.LogInformation("Remedy {RemedyId} of case {CaseId} reaches the entries held by order {OrderId} from {EffectiveDate}",
+                remedy.RemedyId, remedy.CaseId, suspension.Id, suspension.EffectiveFrom);
         }
     }
 
@@ -67,6 +105,38 @@ internal sealed class OrderDesk(LiquidationDbContext db, TimeProvider clock, ILo
         order.Lift(on);
         await InstructionLedger.IssueAsync(db, InstructionRecord.For(order, lifted: true, directive, replayed, now), ct);
         logger.LogInformation("Order {OrderId} ({OrderKind}) for case {CaseId} lifted on {EffectiveDate}", order.Id, order.Kind, order.CaseId, on);
+    }
+
+    /// <summary>
+    /// A MID added to a registered facility: remembered for orders opened later, known for entries, and every order in
+    /// force for the facility (by its id, or by its other MIDs for a facility known only from an imported history)
+    /// extends to it for goods entered from <see cref="FacilityMidAdded.EffectiveDate"/>.
+    /// </summary>
+    public async Task AddMidAsync(FacilityMidAdded added, CancellationToken ct)
+    {
+        var mid = added.Mid.Trim().ToUpperInvariant();
+        if (mid.Length is 0 or > 15) throw new InvalidOperationException($"FacilityMidAdded for facility {added.FacilityId} carries no valid MID ('{added.Mid}').");
+        var others = added.Mids.Select(m => m.Trim().ToUpperInvariant()).Where(m => m.Length > 0 && m != mid).ToList();
+        if (await db.FacilityMidAdditions.AnyAsync(a => a.FacilityId == added.FacilityId && a.Mid == mid, ct)) return; // the same addition again
+        var now = clock.GetUtcNow();
+        db.FacilityMidAdditions.Add(new FacilityMidAddition(added.FacilityId, mid, added.EffectiveDate, now));
+        var known = await db.KnownMids.AsNoTracking().Where(k => k.FacilityId == added.FacilityId || others.Contains(k.Mid)).ToListAsync(ct);
+        if (known.Count > 0) await KnowAsync(added.FacilityId, known[0].FacilityName, [.. known.SelectMany(k => k.FacilityMids).Union(others).Append(mid).Distinct()], ct);
+        var orders = await db.Orders.Where(o => o.LiftedOn == null && (o.FacilityId == added.FacilityId || o.Mids.Any(m => others.Contains(m))))
+            .OrderBy(o => o.CreatedAt).ToListAsync(ct);
+        foreach (var order in orders)
+        {
+            await LockCaseAsync(order.CaseId, ct);
+            await ExtendAsync(order, mid, added.EffectiveDate, replayed: false, now, ct);
+        }
+    }
+
+    private async Task ExtendAsync(LiquidationOrder order, string mid, DateOnly from, bool replayed, DateTimeOffset now, CancellationToken ct)
+    {
+        if (!order.AddMid(mid, from)) return;
+        db.OrderMidAdditions.Add(new OrderMidAddition(order.Id, mid, from, now));
+        await InstructionLedger.IssueAsync(db, InstructionRecord.Extend(order, mid, from, Directives.MidAdded(mid, from), replayed, now), ct);
+        logger.LogInformation("Order {OrderId} ({OrderKind}) for case {CaseId} extends to MID {Mid} from {EffectiveDate}", order.Id, order.Kind, order.CaseId, mid, from);
     }
 
     /// <summary>

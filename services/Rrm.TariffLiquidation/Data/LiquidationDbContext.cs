@@ -14,6 +14,8 @@ public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> 
     public DbSet<CustomsEntry> Entries => Set<CustomsEntry>();
     public DbSet<KnownMid> KnownMids => Set<KnownMid>();
     public DbSet<PendingLift> PendingLifts => Set<PendingLift>();
+    public DbSet<OrderMidAddition> OrderMidAdditions => Set<OrderMidAddition>();
+    public DbSet<FacilityMidAddition> FacilityMidAdditions => Set<FacilityMidAddition>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -28,7 +30,11 @@ public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> 
             e.Property(o => o.Description).HasMaxLength(2000);
             e.HasIndex(o => o.CaseId);
             e.HasIndex(o => o.Mids).HasMethod("gin");
+            e.HasIndex(o => o.FacilityId);
             e.Ignore(o => o.InForce);
+            e.Ignore(o => o.IsSuspension);
+            e.Ignore(o => o.IsDutyRemedy);
+            e.Ignore(o => o.AddedMids); // loaded from order_mid_additions where the rules need it
         });
         modelBuilder.Entity<InstructionRecord>(e =>
         {
@@ -41,6 +47,8 @@ public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> 
             e.Property(i => i.Directive).HasMaxLength(500);
             e.Property(i => i.RemedyDescription).HasMaxLength(2000);
             e.HasIndex(i => i.CaseId);
+            e.Property(i => i.OrderKind).HasConversion<string>().HasMaxLength(30);
+            e.Property(i => i.RemedyKind).HasConversion<string>().HasMaxLength(30);
             e.Ignore(i => i.RoutingKey);
         });
         modelBuilder.Entity<InstructionCounter>(e =>
@@ -61,6 +69,7 @@ public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> 
             e.Property(x => x.CountryOfOrigin).HasMaxLength(2).IsFixedLength();
             e.Property(x => x.EnteredValue).HasPrecision(18, 2);
             e.Property(x => x.EstimatedDuties).HasPrecision(18, 2);
+            e.Property(x => x.DutiesWithoutPreference).HasPrecision(18, 2);
             e.Property(x => x.TariffNumber).HasMaxLength(10);
             e.HasIndex(x => new { x.Mid, x.EntryDate });
         });
@@ -72,6 +81,19 @@ public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> 
             e.Property(p => p.Kind).HasConversion<string>().HasMaxLength(30);
             e.Property(p => p.Directive).HasMaxLength(500);
             e.HasIndex(p => p.CaseId);
+        });
+        modelBuilder.Entity<OrderMidAddition>(e =>
+        {
+            e.ToTable("order_mid_additions");
+            e.HasKey(a => new { a.OrderId, a.Mid });
+            e.Property(a => a.Mid).HasMaxLength(15);
+            e.HasIndex(a => a.Mid);
+        });
+        modelBuilder.Entity<FacilityMidAddition>(e =>
+        {
+            e.ToTable("facility_mid_additions");
+            e.HasKey(a => new { a.FacilityId, a.Mid });
+            e.Property(a => a.Mid).HasMaxLength(15);
         });
         modelBuilder.Entity<KnownMid>(e =>
         {

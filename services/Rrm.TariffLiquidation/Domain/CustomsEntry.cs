@@ -1,6 +1,9 @@
 namespace Rrm.TariffLiquidation.Domain;
 
-/// <summary>An entry of goods as the customs system reported it. Never updated: its hold status is derived from orders.</summary>
+/// <summary>
+/// An entry of goods as the customs system reported it. Its hold status is derived from the orders; the only
+/// change after registration is the report of its liquidation.
+/// </summary>
 public sealed class CustomsEntry
 {
     public string EntryNumber { get; init; } = "";
@@ -13,6 +16,10 @@ public sealed class CustomsEntry
     public decimal EstimatedDuties { get; init; }
     public string TariffNumber { get; init; } = "";
     public bool UsmcaClaimed { get; init; }
+    /// <summary>Estimated duties without the USMCA preference (HTSUS column 1 general rate), when reported: what a preference suspension charges.</summary>
+    public decimal? DutiesWithoutPreference { get; init; }
+    /// <summary>When customs liquidated it; null while unliquidated. Only unliquidated entries are held (19 U.S.C. 4692(a)).</summary>
+    public DateOnly? LiquidatedOn { get; set; }
     public DateTimeOffset RegisteredAt { get; init; }
 }
 

@@ -1,6 +1,6 @@
 namespace Rrm.TariffLiquidation.Domain;
 
-public enum InstructionKind { LiquidationSuspend, LiquidationResume, PreferenceSuspend, PenaltyApply, EntryDeny, RemedyLift }
+public enum InstructionKind { LiquidationSuspend, LiquidationResume, PreferenceSuspend, PenaltyApply, EntryDeny, RemedyLift, LiquidationApplyRemedy, OrderExtend }
 
 /// <summary>
 /// One line of the customs instruction ledger (the public feed of DESIGN.md §4). The sequence number is
@@ -27,8 +27,52 @@ public sealed class InstructionRecord
     public string RemedyDescription { get; private set; } = "";
     public DateTimeOffset IssuedAt { get; private set; }
     public bool Replayed { get; private set; }
+    /// <summary>The kind of the order <see cref="OrderId"/> names.</summary>
+    public OrderKind OrderKind { get; private set; }
+    /// <summary>Remedy instructions and <see cref="InstructionKind.LiquidationApplyRemedy"/>: the remedy's kind.</summary>
+    public OrderKind? RemedyKind { get; private set; }
+    /// <summary><see cref="InstructionKind.LiquidationApplyRemedy"/>: the suspension's effective date and the last entry date it held.</summary>
+    public DateOnly? SuspendedFrom { get; private set; }
+    public DateOnly? EnteredThrough { get; private set; }
 
     private InstructionRecord() { }
+
+    /// <summary>
+    /// A remedy reaches the entries the suspension held (19 U.S.C. 4693(a)(1)(B)): liquidate them applying it, within six
+    /// months of the suspension's end (19 U.S.C. 1504(d)).
+    /// </summary>
+    public static InstructionRecord ApplyRemedy(LiquidationOrder suspension, LiquidationOrder remedy, string directive, bool replayed, DateTimeOffset now)
+    {
+        var i = Base(suspension, InstructionKind.LiquidationApplyRemedy, remedy.EffectiveFrom, directive, replayed, now);
+        i.LiquidateBy = suspension.LiftedOn!.Value.AddMonths(LiquidateWithinMonths);
+        i.RemedyId = remedy.RemedyId;
+        i.RemedyDescription = remedy.Description;
+        i.RemedyKind = remedy.Kind;
+        i.SuspendedFrom = suspension.EffectiveFrom;
+        i.EnteredThrough = suspension.LiftedOn;
+        return i;
+    }
+
+    /// <summary>The order now covers <paramref name="mid"/> too, for goods entered from <paramref name="from"/>.</summary>
+    public static InstructionRecord Extend(LiquidationOrder order, string mid, DateOnly from, string directive, bool replayed, DateTimeOffset now)
+    {
+        var i = Base(order, InstructionKind.OrderExtend, from, directive, replayed, now);
+        i.Mids = [mid];
+        if (order.RemedyId is not null) (i.RemedyId, i.RemedyDescription, i.RemedyKind) = (order.RemedyId, order.Description, order.Kind);
+        return i;
+    }
+
+    private static InstructionRecord Base(LiquidationOrder order, InstructionKind kind, DateOnly effective, string directive, bool replayed, DateTimeOffset now)
+    {
+        // Postgres keeps microseconds: the feed must show the instant the ledger keeps.
+        now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
+        return new InstructionRecord
+        {
+            Id = Guid.CreateVersion7(now), Kind = kind, CaseId = order.CaseId, InvocationNumber = order.InvocationNumber, FacilityId = order.FacilityId,
+            FacilityName = order.FacilityName, Mids = [.. order.Mids], EffectiveDate = effective, Directive = directive, OrderId = order.Id,
+            OrderKind = order.Kind, IssuedAt = now, Replayed = replayed,
+        };
+    }
 
     /// <summary>The instruction that tells customs about <paramref name="order"/> starting or (when <paramref name="lifted"/>) ending.</summary>
     public static InstructionRecord For(LiquidationOrder order, bool lifted, string directive, bool replayed, DateTimeOffset now)
@@ -43,26 +87,12 @@ public sealed class InstructionRecord
             _ => InstructionKind.RemedyLift,
         };
         var effective = lifted ? order.LiftedOn!.Value : order.EffectiveFrom;
-        // Postgres keeps microseconds: the feed must show the instant the ledger keeps.
-        now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
-        return new InstructionRecord
-        {
-            Id = Guid.CreateVersion7(now),
-            Kind = kind,
-            CaseId = order.CaseId,
-            InvocationNumber = order.InvocationNumber,
-            FacilityId = order.FacilityId,
-            FacilityName = order.FacilityName,
-            Mids = [.. order.Mids],
-            EffectiveDate = effective,
-            Directive = directive,
-            LiquidateBy = kind == InstructionKind.LiquidationResume ? effective.AddMonths(LiquidateWithinMonths) : null,
-            OrderId = order.Id,
-            RemedyId = order.RemedyId,
-            RemedyDescription = order.RemedyId is null ? "" : order.Description,
-            IssuedAt = now,
-            Replayed = replayed,
-        };
+        var i = Base(order, kind, effective, directive, replayed, now);
+        i.LiquidateBy = kind == InstructionKind.LiquidationResume ? effective.AddMonths(LiquidateWithinMonths) : null;
+        i.RemedyId = order.RemedyId;
+        i.RemedyDescription = order.RemedyId is null ? "" : order.Description;
+        i.RemedyKind = order.RemedyId is null ? null : order.Kind;
+        return i;
     }
 
     /// <summary>The routing key on the feed exchange (DESIGN.md §4).</summary>
@@ -73,6 +103,8 @@ public sealed class InstructionRecord
         InstructionKind.PreferenceSuspend => "preference.suspend",
         InstructionKind.PenaltyApply => "penalty.apply",
         InstructionKind.EntryDeny => "entry.deny",
+        InstructionKind.LiquidationApplyRemedy => "liquidation.apply-remedy",
+        InstructionKind.OrderExtend => "order.extend",
         _ => "remedy.lift",
     };
 }

@@ -23,6 +23,13 @@ public sealed class LiquidationOrder
     public Guid? RemedyId { get; private set; }
     public string Description { get; private set; } = "";
     public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>
+    /// A suspension a remedy reached (19 U.S.C. 4693(a)(1)(B)): the first such remedy, which ended it. Its held entries
+    /// are liquidated applying the case's duty remedies, not plainly resumed.
+    /// </summary>
+    public Guid? EndedByRemedyId { get; private set; }
+    /// <summary>MIDs added to the order after it opened, each covering goods entered from its date (stored in <see cref="OrderMidAddition"/>).</summary>
+    public Dictionary<string, DateOnly> AddedMids { get; private set; } = [];
 
     private LiquidationOrder() { }
 
@@ -45,13 +52,68 @@ public sealed class LiquidationOrder
 
     /// <summary>An order as stored, read without the ORM (the entry gate's hot path).</summary>
     public static LiquidationOrder Restore(Guid id, OrderKind kind, Guid caseId, int? invocationNumber, Guid? facilityId, string facilityName,
-        List<string> mids, DateOnly effectiveFrom, DateOnly? liftedOn, string directive, Guid? remedyId, string description, DateTimeOffset createdAt) => new()
+        List<string> mids, DateOnly effectiveFrom, DateOnly? liftedOn, string directive, Guid? remedyId, string description, DateTimeOffset createdAt,
+        Guid? endedByRemedyId = null, Dictionary<string, DateOnly>? addedMids = null) => new()
     {
         Id = id, Kind = kind, CaseId = caseId, InvocationNumber = invocationNumber, FacilityId = facilityId, FacilityName = facilityName, Mids = mids,
         EffectiveFrom = effectiveFrom, LiftedOn = liftedOn, Directive = directive, RemedyId = remedyId, Description = description, CreatedAt = createdAt,
+        EndedByRemedyId = endedByRemedyId, AddedMids = addedMids ?? [],
     };
 
     public bool InForce => LiftedOn is null;
+
+    public bool IsSuspension => Kind == OrderKind.LiquidationSuspension;
+
+    /// <summary>Remedies that change what the goods pay (19 U.S.C. 4693(a)(1)(B) applies "duties or penalties" to held entries); denial of entry does not.</summary>
+    public bool IsDutyRemedy => Kind is OrderKind.PreferenceSuspension or OrderKind.Penalty;
+
+    /// <summary>The order names the entry's MID, and, for a MID added later, the entry was made from the day it was added.</summary>
+    public bool Covers(CustomsEntry entry) =>
+        Mids.Contains(entry.Mid) && !(AddedMids.TryGetValue(entry.Mid, out var from) && entry.EntryDate < from);
+
+    /// <summary>
+    /// A suspension holds (or held) the entry: it covers it, the entry was unliquidated when the suspension took effect
+    /// (19 U.S.C. 4692(a): "unliquidated entries"), and it was entered before the suspension ended.
+    /// </summary>
+    public bool Holds(CustomsEntry entry) =>
+        IsSuspension && Covers(entry) && !(entry.LiquidatedOn < EffectiveFrom) && (LiftedOn is null || entry.EntryDate <= LiftedOn);
+
+    /// <summary>A suspension covering the entry that took effect only after it was liquidated.</summary>
+    public bool CameAfterLiquidationOf(CustomsEntry entry) =>
+        IsSuspension && Covers(entry) && entry.LiquidatedOn < EffectiveFrom && (LiftedOn is null || entry.EntryDate <= LiftedOn);
+
+    /// <summary>A duty remedy in force on the entry's date governs its liquidation (19 U.S.C. 4693(a)(1)(A)).</summary>
+    public bool GovernsEntry(CustomsEntry entry) =>
+        IsDutyRemedy && Covers(entry) && entry.EntryDate >= EffectiveFrom && (LiftedOn is null || entry.EntryDate < LiftedOn);
+
+    /// <summary>
+    /// A remedy reaches this suspension's held entries: the suspension is in force, or was ended by an earlier remedy
+    /// of the case (never after a plain resumption, which released them).
+    /// </summary>
+    public bool CanBeReachedBy(LiquidationOrder remedy) =>
+        IsSuspension && remedy.IsDutyRemedy && remedy.CaseId == CaseId && (InForce || EndedByRemedyId is not null);
+
+    /// <summary>The case's duty remedies that reached this suspension's held entries: those imposed from the day it ended by a remedy.</summary>
+    public IEnumerable<LiquidationOrder> RemediesReaching(IEnumerable<LiquidationOrder> orders) =>
+        EndedByRemedyId is null ? [] : orders.Where(o => o.IsDutyRemedy && o.CaseId == CaseId && o.EffectiveFrom >= LiftedOn).OrderBy(o => o.EffectiveFrom);
+
+    /// <summary>Ends a suspension because a remedy reaches its held entries; false when it had already ended.</summary>
+    public bool EndByRemedy(LiquidationOrder remedy)
+    {
+        if (!IsSuspension || !InForce) return false;
+        LiftedOn = remedy.EffectiveFrom;
+        EndedByRemedyId = remedy.RemedyId;
+        return true;
+    }
+
+    /// <summary>Extends the order to a MID added to the facility, for goods entered from <paramref name="from"/>; false when it names it already.</summary>
+    public bool AddMid(string mid, DateOnly from)
+    {
+        if (Mids.Contains(mid)) return false;
+        Mids = [.. Mids, mid];
+        AddedMids[mid] = from;
+        return true;
+    }
 
     /// <summary>Ends the order on <paramref name="date"/>; false when it had already ended.</summary>
     public bool Lift(DateOnly date)
@@ -86,4 +148,35 @@ public sealed class PendingLift
 
     public bool Ends(LiquidationOrder order) =>
         order.CaseId == CaseId && (Kind is null || order.Kind == Kind) && (RemedyId is null || order.RemedyId == RemedyId);
+}
+
+/// <summary>A MID added to an order after it opened: the order covers goods under it entered from <see cref="EffectiveFrom"/>.</summary>
+public sealed class OrderMidAddition
+{
+    public Guid OrderId { get; private set; }
+    public string Mid { get; private set; } = "";
+    public DateOnly EffectiveFrom { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    private OrderMidAddition() { }
+
+    public OrderMidAddition(Guid orderId, string mid, DateOnly effectiveFrom, DateTimeOffset now) =>
+        (OrderId, Mid, EffectiveFrom, CreatedAt) = (orderId, mid, effectiveFrom, now);
+}
+
+/// <summary>
+/// A MID added to a registered facility (the Petition service's FacilityMidAdded), kept so that an order opened
+/// later for the facility extends to it too, from its date.
+/// </summary>
+public sealed class FacilityMidAddition
+{
+    public Guid FacilityId { get; private set; }
+    public string Mid { get; private set; } = "";
+    public DateOnly EffectiveFrom { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    private FacilityMidAddition() { }
+
+    public FacilityMidAddition(Guid facilityId, string mid, DateOnly effectiveFrom, DateTimeOffset now) =>
+        (FacilityId, Mid, EffectiveFrom, CreatedAt) = (facilityId, mid, effectiveFrom, now);
 }

@@ -25,6 +25,10 @@ internal sealed class LiquidationGrpcService(LiquidationQueries queries, EntryRe
     public override Task<RegisterEntriesResponse> RegisterEntries(IAsyncStreamReader<RegisterEntriesRequest> requestStream, ServerCallContext context) =>
         registry.RegisterAsync(requestStream, context.CancellationToken);
 
+    [Authorize(Roles = Roles.CustomsSystem)]
+    public override Task<ReportEntriesLiquidatedResponse> ReportEntriesLiquidated(ReportEntriesLiquidatedRequest request, ServerCallContext context) =>
+        registry.ReportLiquidatedAsync(request, context.CancellationToken);
+
     [Authorize(Roles = Officers)]
     public override Task<ListSuspensionsResponse> ListSuspensions(ListSuspensionsRequest request, ServerCallContext context) =>
         queries.SuspensionsAsync(request, context.CancellationToken);

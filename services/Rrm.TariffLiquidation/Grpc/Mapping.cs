@@ -26,6 +26,10 @@ internal static class Mapping
         RemedyDescription = i.RemedyDescription,
         IssuedAt = Timestamp.FromDateTimeOffset(i.IssuedAt),
         Replayed = i.Replayed,
+        OrderKind = i.OrderKind.ByName<Proto.OrderKind>(),
+        RemedyKind = i.RemedyKind?.ByName<Proto.OrderKind>() ?? Proto.OrderKind.Unspecified,
+        SuspendedFrom = i.SuspendedFrom?.ToProto(),
+        EnteredThrough = i.EnteredThrough?.ToProto(),
     };
 
     public static Proto.Order ToProto(this LiquidationOrder o) => new()
@@ -41,5 +45,7 @@ internal static class Mapping
         Directive = o.Directive,
         RemedyId = o.RemedyId?.ToString() ?? "",
         Description = o.Description,
+        EndedByRemedyId = o.EndedByRemedyId?.ToString() ?? "",
+        AddedMids = { o.AddedMids.OrderBy(a => a.Value).ThenBy(a => a.Key).Select(a => new Proto.AddedMid { Mid = a.Key, EffectiveFrom = a.Value.ToProto() }) },
     };
 }

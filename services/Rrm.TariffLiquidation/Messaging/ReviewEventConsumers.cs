@@ -28,6 +28,26 @@ internal sealed class ReviewRequestedConsumer(LiquidationDbContext db, OrderDesk
     }
 }
 
+/// <summary>
+/// USTR directed the suspension as its own dated act after the request (19 U.S.C. 4692(a)): an order from its effective date,
+/// unless one is in force for the case already (e.g. the request carried the suspension).
+/// </summary>
+internal sealed class LiquidationSuspensionDirectedConsumer(LiquidationDbContext db, OrderDesk desk, ILogger<LiquidationSuspensionDirectedConsumer> logger)
+    : IdempotentConsumer<LiquidationSuspensionDirected, LiquidationDbContext>(db, logger)
+{
+    protected override Task HandleAsync(LiquidationSuspensionDirected message, ConsumeContext<LiquidationSuspensionDirected> context) =>
+        desk.OpenAsync(message.Case, OrderKind.LiquidationSuspension, message.EffectiveDate, message.Directive, null, "", context.CancellationToken,
+            unlessInForce: true);
+}
+
+/// <summary>A MID added to a registered facility (Petition service): the orders in force for the facility extend to it.</summary>
+internal sealed class FacilityMidAddedConsumer(LiquidationDbContext db, OrderDesk desk, ILogger<FacilityMidAddedConsumer> logger)
+    : IdempotentConsumer<FacilityMidAdded, LiquidationDbContext>(db, logger)
+{
+    protected override Task HandleAsync(FacilityMidAdded message, ConsumeContext<FacilityMidAdded> context) =>
+        desk.AddMidAsync(message, context.CancellationToken);
+}
+
 /// <summary>A resolution resumes liquidation (19 U.S.C. 4692(b)).</summary>
 internal sealed class CaseResolvedConsumer(LiquidationDbContext db, OrderDesk desk, ILogger<CaseResolvedConsumer> logger)
     : IdempotentConsumer<CaseResolved, LiquidationDbContext>(db, logger)
@@ -83,6 +103,13 @@ internal static class Directives
         $"USTR notice to the Secretary of the Treasury of {date:yyyy-MM-dd}: the suspension of liquidation is removed (19 U.S.C. 4692(b))";
 
     public static string Remedy(DateOnly date) => $"USTR direction to the Secretary of the Treasury of {date:yyyy-MM-dd} (19 U.S.C. 4693(a))";
+
+    public static string ApplyRemedy(DateOnly date, DateOnly suspendedFrom, DateOnly enteredThrough) =>
+        $"USTR direction to the Secretary of the Treasury of {date:yyyy-MM-dd}: apply the remedy to the entries whose liquidation was suspended " +
+        $"from {suspendedFrom:yyyy-MM-dd} (entered through {enteredThrough:yyyy-MM-dd}) (19 U.S.C. 4693(a)(1)(B))";
+
+    public static string MidAdded(string mid, DateOnly date) =>
+        $"MID {mid} added to the covered facility's registration, effective {date:yyyy-MM-dd}: the order extends to goods entered under it from that day";
 
     public static string RemedyLifted(DateOnly date) =>
         $"USTR notice to the Secretary of the Treasury of {date:yyyy-MM-dd}: the denial of rights is remedied (19 U.S.C. 4693(b))";

@@ -19,7 +19,7 @@ namespace Rrm.TariffLiquidation.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder
                 .HasDefaultSchema("liquidation")
-                .HasAnnotation("ProductVersion", "10.0.5")
+                .HasAnnotation("ProductVersion", "10.0.1")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -268,6 +268,11 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                         .HasColumnName("country_of_origin")
                         .IsFixedLength();
 
+                    b.Property<decimal?>("DutiesWithoutPreference")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("duties_without_preference");
+
                     b.Property<decimal>("EnteredValue")
                         .HasPrecision(18, 2)
                         .HasColumnType("numeric(18,2)")
@@ -294,6 +299,10 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("importer");
+
+                    b.Property<DateOnly?>("LiquidatedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("liquidated_on");
 
                     b.Property<string>("Mid")
                         .IsRequired()
@@ -324,6 +333,31 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                     b.ToTable("entries", "liquidation");
                 });
 
+            modelBuilder.Entity("Rrm.TariffLiquidation.Domain.FacilityMidAddition", b =>
+                {
+                    b.Property<Guid>("FacilityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("facility_id");
+
+                    b.Property<string>("Mid")
+                        .HasMaxLength(15)
+                        .HasColumnType("character varying(15)")
+                        .HasColumnName("mid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("effective_from");
+
+                    b.HasKey("FacilityId", "Mid")
+                        .HasName("pk_facility_mid_additions");
+
+                    b.ToTable("facility_mid_additions", "liquidation");
+                });
+
             modelBuilder.Entity("Rrm.TariffLiquidation.Domain.InstructionRecord", b =>
                 {
                     b.Property<long>("Sequence")
@@ -343,6 +377,10 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                     b.Property<DateOnly>("EffectiveDate")
                         .HasColumnType("date")
                         .HasColumnName("effective_date");
+
+                    b.Property<DateOnly?>("EnteredThrough")
+                        .HasColumnType("date")
+                        .HasColumnName("entered_through");
 
                     b.Property<Guid?>("FacilityId")
                         .HasColumnType("uuid")
@@ -385,6 +423,12 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("order_id");
 
+                    b.Property<string>("OrderKind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("order_kind");
+
                     b.Property<string>("RemedyDescription")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -395,9 +439,18 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("remedy_id");
 
+                    b.Property<string>("RemedyKind")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("remedy_kind");
+
                     b.Property<bool>("Replayed")
                         .HasColumnType("boolean")
                         .HasColumnName("replayed");
+
+                    b.Property<DateOnly?>("SuspendedFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("suspended_from");
 
                     b.HasKey("Sequence")
                         .HasName("pk_instructions");
@@ -471,6 +524,10 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("effective_from");
 
+                    b.Property<Guid?>("EndedByRemedyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ended_by_remedy_id");
+
                     b.Property<Guid?>("FacilityId")
                         .HasColumnType("uuid")
                         .HasColumnName("facility_id");
@@ -510,12 +567,43 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                     b.HasIndex("CaseId")
                         .HasDatabaseName("ix_orders_case_id");
 
+                    b.HasIndex("FacilityId")
+                        .HasDatabaseName("ix_orders_facility_id");
+
                     b.HasIndex("Mids")
                         .HasDatabaseName("ix_orders_mids");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Mids"), "gin");
 
                     b.ToTable("orders", "liquidation");
+                });
+
+            modelBuilder.Entity("Rrm.TariffLiquidation.Domain.OrderMidAddition", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Mid")
+                        .HasMaxLength(15)
+                        .HasColumnType("character varying(15)")
+                        .HasColumnName("mid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly>("EffectiveFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("effective_from");
+
+                    b.HasKey("OrderId", "Mid")
+                        .HasName("pk_order_mid_additions");
+
+                    b.HasIndex("Mid")
+                        .HasDatabaseName("ix_order_mid_additions_mid");
+
+                    b.ToTable("order_mid_additions", "liquidation");
                 });
 
             modelBuilder.Entity("Rrm.TariffLiquidation.Domain.PendingLift", b =>
