@@ -32,7 +32,7 @@ public sealed class NodeClientTests(Suite suite)
         AssertError(seen, "withoutToken", "UNAUTHENTICATED", "a bearer token is required");
         AssertError(seen, "withoutRole", "PERMISSION_DENIED", "roles do not allow this call");
         AssertError(seen, "emptyLegalName", "INVALID_ARGUMENT", "legal_name");
-        AssertError(seen, "tooEarly", "FAILED_PRECONDITION", "");
+        AssertError(seen, "tooEarly", "FAILED_PRECONDITION", "awaiting Mexico's answer");
 
         Assert.Equal("2024-07-24", seen.GetProperty("petition").GetProperty("reviewDueDate").GetString());
         var deadlines = seen.GetProperty("requested").GetProperty("deadlines").EnumerateArray()

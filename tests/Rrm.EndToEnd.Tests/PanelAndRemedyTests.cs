@@ -41,13 +41,14 @@ public sealed class PanelAndRemedyTests(Suite suite)
         Assert.Equal("MEX-USA-2024-31A-99", remedied.PanelCaseNumber);
         Assert.Equal(RemedyKind.Penalty, remedied.Remedies.Single().Kind);
 
-        // At the border: liquidation stays suspended and the penalty applies to the facility's entries.
-        var instructions = await suite.InstructionsAsync(id, 2);
-        Assert.Equal([InstructionKind.LiquidationSuspend, InstructionKind.PenaltyApply], instructions.Select(i => i.Kind));
-        Assert.Equal(D(2024, 3, 26), instructions[1].EffectiveDate);
+        // At the border: the penalty applies to goods entered from its date, and the entries held since the request are to be
+        // liquidated applying it (19 U.S.C. 4693(a)(1)(B)), which ends their suspension.
+        var instructions = await suite.InstructionsAsync(id, 3);
+        Assert.Equal([InstructionKind.LiquidationSuspend, InstructionKind.PenaltyApply, InstructionKind.LiquidationApplyRemedy], instructions.Select(i => i.Kind));
+        Assert.All(instructions.Skip(1), i => Assert.Equal(D(2024, 3, 26), i.EffectiveDate));
         Assert.All(instructions, i => Assert.Equal(facility.Mids, i.Mids));
         var status = await suite.Instructions.GetFacilityStatusAsync(new GetFacilityStatusRequest { Mid = facility.Mids[0] }, Treasury);
-        Assert.True(status.LiquidationSuspended);
+        Assert.False(status.LiquidationSuspended);
         Assert.Contains(status.ActiveOrders, o => o.Kind == OrderKind.Penalty);
 
         // Mexico hears of the panel and of the remedy in Spanish; Treasury is directed to apply it.
@@ -58,6 +59,13 @@ public sealed class PanelAndRemedyTests(Suite suite)
         Assert.Contains(notices, n => n is { Role: RecipientRole.LaborAdvisoryCommittee, EventType: "PanelDetermined" });
         Assert.Contains(suite.MailTo("liquidation@cbp.example"), m => m.GetProperty("text").GetString()!.Contains(facility.Mids[0])
                                                                        && m.GetProperty("headers").GetProperty("x-rrm-event").GetString() == "RemedyImposed");
+
+        // The denial is remedied: the penalty ends on the feed, and nothing resumes what the remedy already ended.
+        var lifted = (await cases.LiftRemedyAsync(new LiftRemedyRequest { CaseId = id, Act = On(2024, 6, 3) }, Officer)).Case;
+        Assert.Equal(CaseState.RemediesLifted, lifted.State);
+        var after = await suite.InstructionsAsync(id, 4);
+        Assert.Equal(InstructionKind.RemedyLift, after[3].Kind);
+        Assert.Equal(4, (await Eventually.StaysAsync(() => suite.InstructionsAsync(id, 4), list => list.Count == 4, TimeSpan.FromSeconds(2))).Count);
     }
 
     [Fact]

@@ -137,7 +137,8 @@ async function main() {
     state: requested.state, liquidationSuspended: requested.liquidationSuspended,
     deadlines: requested.deadlines.map((d) => ({ kind: d.kind, due: text(d.dueDate), status: d.status })),
   };
-  seen.tooEarly = await call(cases, 'ResolveCase', { caseId: opened.caseId, act: { effectiveDate: date(2024, 7, 1) } }, officer, true);
+  // A panel cannot be requested while Mexico may still answer (until August 5).
+  seen.tooEarly = await call(cases, 'RequestPanel', { caseId: opened.caseId, act: { effectiveDate: date(2024, 7, 30) } }, officer, true);
   await call(cases, 'RecordMexicoResponse', { caseId: opened.caseId, act: { effectiveDate: date(2024, 8, 5) }, response: 'MEXICO_RESPONSE_ACCEPTED' }, officer);
   const resolved = (await call(cases, 'ResolveCase', { caseId: opened.caseId, act: { effectiveDate: date(2024, 9, 17) } }, officer)).case;
   seen.resolved = { state: resolved.state, liquidationSuspended: resolved.liquidationSuspended };
