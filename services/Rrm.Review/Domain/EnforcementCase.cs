@@ -446,7 +446,7 @@ public sealed class EnforcementCase
         PendingLapse = null;
         RecordedActs.Add(new RecordedAct(act, ctx, NewEntries.Count, lapsed?.Kind, lapsed?.DueDate));
         Append(TimelineKind.Act, act, ctx, summary, confidential: confidential);
-        if (lapsed is not null) Append(TimelineKind.DeadlineLapsed, null, ctx, $"Lapsed: {lapsed.Rule.Description} by {lapsed.DueDate:yyyy-MM-dd}", lapsed);
+        if (lapsed is not null) Append(TimelineKind.DeadlineLapsed, null, ctx, $"Lapsed: {lapsed.Rule.Description}; not done by {lapsed.DueDate:yyyy-MM-dd}", lapsed);
 
         var clocks = CaseStateMachine.ClocksOf(act);
         foreach (var kind in clocks.Meets) if (Running(kind) is { } d) CloseDeadline(d, ctx, awaited: true);
