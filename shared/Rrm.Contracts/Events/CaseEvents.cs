@@ -157,6 +157,20 @@ public sealed record CaseClosed
     public required bool LiquidationResumes { get; init; }
 }
 
+/// <summary>
+/// A case's history was imported (its replayed events came before this one). Consumers publish what is still
+/// in force for it as current, not as history: <see cref="CaseRef.LiquidationSuspended"/> and
+/// <see cref="RemediesInForce"/> say what stands after the last imported act.
+/// </summary>
+public sealed record CaseHistoryImported
+{
+    public required CaseRef Case { get; init; }
+    /// <summary>The date of the history's last act.</summary>
+    public required DateOnly LastActDate { get; init; }
+    /// <summary>The ids of the remedies still in force after the import.</summary>
+    public required IReadOnlyList<Guid> RemediesInForce { get; init; }
+}
+
 /// <summary>A case's clock is due soon and its awaited act is not recorded.</summary>
 public sealed record CaseDeadlineApproaching
 {

@@ -28,6 +28,7 @@ public static class EventCatalog
         [nameof(CaseDeadlineMissed)] = typeof(CaseDeadlineMissed),
         [nameof(LiquidationSuspensionDirected)] = typeof(LiquidationSuspensionDirected),
         [nameof(FacilityMidAdded)] = typeof(FacilityMidAdded),
+        [nameof(CaseHistoryImported)] = typeof(CaseHistoryImported),
     };
 
     private static readonly Dictionary<Type, string> ByType = ByName.ToDictionary(p => p.Value, p => p.Key);
