@@ -14,7 +14,11 @@ internal static class CaseCommands
             (cli, r) => cli.Cases.OpenCaseAsync(r, cli.Call()).ResponseAsync, r => CaseView.Print(r.Case),
             i => [i.Text("--facility-id", "The registered facility", (r, v) => r.FacilityId = v), .. ActInputs(i)]),
         Act<SubmitRequestForReviewRequest, SubmitRequestForReviewResponse>("request-review", "Send Mexico the request for review (10 days to answer, 45 to complete)",
-            c => c.SubmitRequestForReviewAsync, i => [i.Flag("--suspend-liquidation", "Direct Treasury to suspend liquidation of the facility's entries", r => r.SuspendLiquidation = true)]),
+            c => c.SubmitRequestForReviewAsync, i =>
+            [
+                i.Flag("--suspend-liquidation", "Direct Treasury to suspend liquidation of the facility's entries", r => r.SuspendLiquidation = true),
+                i.Number("--ustr-ordinal", "USTR's announced ordinal for this request (\"the 26th time\"); without it the number is computed", (r, n) => r.UstrOrdinal = n),
+            ]),
         Act<RecordMexicoResponseRequest, RecordMexicoResponseResponse>("respond", "Record Mexico's answer to the request",
             c => c.RecordMexicoResponseAsync, i => [i.Choice<MexicoResponse>("--response", "Mexico's answer", (r, v) => r.Response = v)]),
         Act<RecordReviewFindingsRequest, RecordReviewFindingsResponse>("findings", "Record the findings of Mexico's review",
@@ -156,10 +160,21 @@ internal static class CaseCommands
 
     private static Command Import()
     {
-        var file = new Argument<FileInfo>("csv-file") { Description = "A case history in the import format (see ImportCaseHistoryRequest in review.proto)" };
-        return Verb.Custom("import", "Import case histories from a CSV file; importing the same file again changes nothing", async cli =>
+        var file = new Argument<FileInfo?>("csv-file") { Description = "A case history in the import format (docs/import-format.md)", Arity = ArgumentArity.ZeroOrOne };
+        var publicHistory = new Option<bool>("--public-history") { Description = "Import the public record of US invocations shipped with the client (data/README.md)" };
+        var until = new Option<DateOnly?>("--until") { Description = "Only rows dated on or before this date (the history as it stood then), YYYY-MM-DD" };
+        var skip = new Option<string[]>("--skip") { Description = "Leave out this case_ref (repeatable)" };
+        return Verb.Custom("import", "Import case histories from a CSV file or the shipped public record; importing the same rows again changes nothing", async cli =>
         {
-            var request = new ImportCaseHistoryRequest { Csv = await File.ReadAllTextAsync(cli.Parse.GetValue(file)!.FullName, cli.Cancellation) };
+            var path = cli.Parse.GetValue(file);
+            var shipped = cli.Parse.GetValue(publicHistory);
+            if (shipped == (path is not null)) throw new ArgumentException("give either a csv-file or --public-history");
+            var request = new ImportCaseHistoryRequest
+            {
+                Csv = shipped ? PublicHistory() : await File.ReadAllTextAsync(path!.FullName, cli.Cancellation),
+                Until = cli.Parse.GetValue(until)?.ToProto(),
+                SkipCaseRefs = { cli.Parse.GetValue(skip) ?? [] },
+            };
             var response = await cli.Cases.ImportCaseHistoryAsync(request, cli.Call());
             cli.Print(response, () => Table.Print(["CASE REF", "OUTCOME", "CASE", "FINAL STATE", "ROW", "REASON"],
                 response.Results.Select(r => new[]
@@ -169,6 +184,12 @@ internal static class CaseCommands
                 })));
             if (response.Results.Any(r => r.Outcome == CaseImportResult.Types.Outcome.Rejected))
                 throw new FormatException("some cases were rejected (see ROW and REASON); the others were imported");
-        }, file);
+        }, file, publicHistory, until, skip);
+    }
+
+    private static string PublicHistory()
+    {
+        using var stream = typeof(CaseCommands).Assembly.GetManifestResourceStream("rrm-public-history.csv")!;
+        return new StreamReader(stream).ReadToEnd();
     }
 }

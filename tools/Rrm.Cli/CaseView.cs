@@ -9,12 +9,13 @@ internal static class CaseView
     {
         var f = c.Facility;
         Console.WriteLine($"Case          {c.CaseId}{(c.Reference.Length > 0 ? $" ({c.Reference})" : "")}");
-        Console.WriteLine($"Facility      {f.LegalName} ({f.City}, {f.StateName})");
+        Console.WriteLine($"Facility      {(f.LegalName.Length > 0 ? f.LegalName : $"{f.CommonName} (legal name unknown)")} ({(f.City.Length > 0 ? f.City + ", " : "")}{f.StateName})");
         Console.WriteLine($"MIDs          {(f.Mids.Count > 0 ? string.Join(", ", f.Mids) : "(none known)")}");
         Console.WriteLine($"Origin        {Enums.Text(c.Origin)}{(c.PetitionId.Length > 0 ? $" {c.PetitionId}" : "")}");
-        if (c.Invocation is { } i) Console.WriteLine($"Invocation    {i.Number} ({Ordinal(i.NumberInYear)} of {i.Year}), requested {c.RequestDate.Text()}");
+        if (c.Invocation is { } i)
+            Console.WriteLine($"Invocation    the {Ordinal(i.Number)} ({(i.NumberIsUstrs ? "USTR's number" : "computed")}), the {Ordinal(i.NumberInYear)} of {i.Year}; requested {c.RequestDate.Text()}");
         Console.WriteLine($"State         {Enums.Text(c.State)}");
-        Console.WriteLine($"Liquidation   {(c.LiquidationSuspended ? "SUSPENDED" : "not suspended")}");
+        Console.WriteLine($"Liquidation   {(c.LiquidationSuspended ? "SUSPENDED" : c.LiquidationSuspensionUnknown ? "unknown (the public record does not say)" : "not suspended")}");
         if (c.ResolvedOn is not null) Console.WriteLine($"Resolved      {c.ResolvedOn.Text()}");
         if (c.ClosureReason.Length > 0) Console.WriteLine($"Closed        {c.ClosedOn.Text()}: {c.ClosureReason}");
         if (c.PanelRequestedOn is not null)
@@ -60,10 +61,11 @@ internal static class CaseView
     public static void PrintStatistics(GetStatisticsResponse s)
     {
         Console.WriteLine($"As of                         {s.AsOf.Text()}");
-        Console.WriteLine($"Invocations                   {s.Invocations} ({string.Join(", ", s.InvocationsByYear.Select(y => $"{y.Year}: {y.Invocations}"))})");
+        Console.WriteLine($"Invocations                   {s.Invocations} as USTR counts ({string.Join(", ", s.InvocationsByYear.Select(y => $"{y.Year}: {y.Invocations}"))}); {s.RecordedInvocations} recorded here");
         Console.WriteLine($"Resolved cases                {s.ResolvedCases}");
         Console.WriteLine($"Median days, request→resolved {s.MedianDaysRequestToResolution:0.#}");
-        Console.WriteLine($"Workers at covered facilities {s.WorkersAtFacilitiesWithCases:N0}");
+        Console.WriteLine($"Workers at covered facilities {s.WorkersAtFacilitiesWithCases:N0}" +
+            (s.FacilitiesWithoutWorkerCount > 0 ? $" (at least: {s.FacilitiesWithoutWorkerCount} facilities without a worker count)" : ""));
         Console.WriteLine($"Panels requested              {s.PanelsRequested}");
         Section("Cases by state");
         Table.Print(["STATE", "CASES"], s.CasesByState.Select(c => new[] { Enums.Text(c.State), $"{c.Cases}" }));

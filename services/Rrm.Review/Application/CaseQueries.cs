@@ -109,19 +109,28 @@ internal sealed class CaseQueries(ReviewDbContext db, DatabaseNotifications noti
         }).OrderBy(s => s.State).ToList();
         var resolutionDays = requested.Where(c => c.ResolvedOn <= asOf).Select(c => (double)(c.ResolvedOn!.Value.DayNumber - c.Request.DayNumber)).Order().ToList();
 
+        // A facility counts once however many cases it has; one without a registry id by name and city.
+        var facilities = requested.GroupBy(c => c.FacilityId?.ToString() ?? $"{c.LegalName}|{c.City}").Select(g => g.First().ApproximateWorkers).ToList();
+        // As USTR counts: the highest invocation number by as_of, overall and per year (Invocations).
+        var numbers = await Invocations.AllAsync(db, ct);
+        var highestByYear = requested.GroupBy(c => c.Request.Year).OrderBy(g => g.Key)
+            .Select(g => (Year: g.Key, Highest: g.Max(c => numbers[c.Id].Number))).ToList();
         var response = new GetStatisticsResponse
         {
             AsOf = asOf.ToProto(),
-            Invocations = requested.Count,
+            Invocations = highestByYear.Select(y => y.Highest).DefaultIfEmpty(0).Max(),
+            RecordedInvocations = requested.Count,
             CasesByState = { byState },
             ResolvedCases = states.Count(s => s.State == nameof(Domain.CaseState.Resolved)),
             MedianDaysRequestToResolution = Median(resolutionDays),
-            // A facility counts once however many cases it has; one without a registry id by name and city.
-            WorkersAtFacilitiesWithCases = requested.GroupBy(c => c.FacilityId?.ToString() ?? $"{c.LegalName}|{c.City}").Sum(g => g.First().ApproximateWorkers),
+            WorkersAtFacilitiesWithCases = facilities.Sum(),
+            FacilitiesWithoutWorkerCount = facilities.Count(w => w == 0),
             PanelsRequested = await db.Cases.CountAsync(c => c.PanelRequestedOn <= asOf, ct),
         };
-        response.InvocationsByYear.AddRange(requested.GroupBy(c => c.Request.Year).OrderBy(g => g.Key)
-            .Select(g => new YearCount { Year = g.Key, Invocations = g.Count() }));
+        response.InvocationsByYear.AddRange(highestByYear.Select((y, i) => new YearCount
+        {
+            Year = y.Year, Invocations = y.Highest - highestByYear.Take(i).Select(p => p.Highest).DefaultIfEmpty(0).Max(),
+        }));
         return response;
     }
 

@@ -5,39 +5,46 @@ using Rrm.Review.Domain;
 namespace Rrm.Review.Application;
 
 /// <summary>
-/// Invocation numbers are derived, never stored: a case's rank among all requests for review by request
-/// date (then by when it was recorded), overall and within its calendar year. A backfilled earlier request
-/// therefore renumbers the later ones.
+/// Invocation numbers are derived, never stored, from the requests for review in date order (then by when they
+/// were recorded): a request USTR numbered keeps USTR's ordinal; any other is one more than the request before it,
+/// so computed numbers fill the gaps of the public record and continue after the highest announced one. The number
+/// within a year is counted as USTR counts ("the seventh time in 2024"): the number minus the highest number of the
+/// years before. A backfilled earlier request therefore renumbers the later computed ones.
 /// </summary>
 internal static class Invocations
 {
-    public sealed record Numbers(int Number, int NumberInYear, int Year);
+    public sealed record Numbers(int Number, int NumberInYear, int Year, bool NumberIsUstrs);
 
+    public sealed record Request(Guid Id, DateOnly Date, DateTimeOffset? RecordedAt, int? UstrOrdinal);
+
+    /// <summary>The numbers of <paramref name="c"/> (saved or not) among every recorded request.</summary>
     public static async Task<Numbers?> OfAsync(ReviewDbContext db, EnforcementCase c, CancellationToken ct)
     {
-        if (c.RequestDate is not { } date || c.RequestRecordedAt is not { } at) return null;
+        if (c.RequestDate is not { } date) return null;
         var id = c.Id;
-        var earlier = db.Cases.AsNoTracking().Where(x => x.Id != id && x.RequestDate != null &&
-            (x.RequestDate < date || (x.RequestDate == date && (x.RequestRecordedAt < at || (x.RequestRecordedAt == at && x.Id.CompareTo(id) < 0)))));
-        var yearStart = new DateOnly(date.Year, 1, 1);
-        return new Numbers(await earlier.CountAsync(ct) + 1, await earlier.CountAsync(x => x.RequestDate >= yearStart, ct) + 1, date.Year);
+        var others = await RequestsAsync(db.Cases.Where(x => x.Id != id), ct);
+        return Number([.. others, new Request(id, date, c.RequestRecordedAt, c.UstrOrdinal)])[id];
     }
 
-    /// <summary>The numbers of every case with a request, in one query (for lists).</summary>
-    public static async Task<Dictionary<Guid, Numbers>> AllAsync(ReviewDbContext db, CancellationToken ct)
+    /// <summary>The numbers of every case with a request, in one query (for lists and statistics).</summary>
+    public static async Task<Dictionary<Guid, Numbers>> AllAsync(ReviewDbContext db, CancellationToken ct) =>
+        Number(await RequestsAsync(db.Cases, ct));
+
+    public static Dictionary<Guid, Numbers> Number(IEnumerable<Request> requests)
     {
-        var requests = await db.Cases.AsNoTracking().Where(x => x.RequestDate != null)
-            .Select(x => new { x.Id, Date = x.RequestDate!.Value, At = x.RequestRecordedAt })
-            .ToListAsync(ct);
-        var ordered = requests.OrderBy(x => x.Date).ThenBy(x => x.At).ThenBy(x => x.Id).ToList();
-        var inYear = new Dictionary<int, int>();
-        var numbers = new Dictionary<Guid, Numbers>();
-        for (var i = 0; i < ordered.Count; i++)
+        var ordered = requests.OrderBy(r => r.Date).ThenBy(r => r.RecordedAt).ThenBy(r => r.Id).ToList();
+        var overall = new Dictionary<Guid, int>();
+        var last = 0;
+        foreach (var r in ordered) overall[r.Id] = last = r.UstrOrdinal ?? last + 1;
+        var highestByYear = ordered.GroupBy(r => r.Date.Year).ToDictionary(g => g.Key, g => g.Max(r => overall[r.Id]));
+        return ordered.ToDictionary(r => r.Id, r =>
         {
-            var year = ordered[i].Date.Year;
-            inYear[year] = inYear.GetValueOrDefault(year) + 1;
-            numbers[ordered[i].Id] = new Numbers(i + 1, inYear[year], year);
-        }
-        return numbers;
+            var before = highestByYear.Where(y => y.Key < r.Date.Year).Select(y => y.Value).DefaultIfEmpty(0).Max();
+            return new Numbers(overall[r.Id], overall[r.Id] - before, r.Date.Year, r.UstrOrdinal is not null);
+        });
     }
+
+    private static Task<List<Request>> RequestsAsync(IQueryable<EnforcementCase> cases, CancellationToken ct) =>
+        cases.AsNoTracking().Where(x => x.RequestDate != null)
+            .Select(x => new Request(x.Id, x.RequestDate!.Value, x.RequestRecordedAt, x.UstrOrdinal)).ToListAsync(ct);
 }

@@ -106,6 +106,7 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) :
             e.Property(t => t.Summary).HasMaxLength(2000);
             e.Property(t => t.Note).HasMaxLength(EnforcementCase.MaxTextLength);
             e.Property(t => t.Confidential).HasMaxLength(1000);
+            e.Property(t => t.Source).HasMaxLength(ActContext.MaxSourceLength);
         });
     }
 }

@@ -13,8 +13,10 @@ public enum ActionStatus { Planned, InProgress, Completed }
 /// <see cref="AnnouncedDate"/> the date of the public announcement when it differs.
 /// </summary>
 public sealed record ActContext(DateOnly Date, DateOnly? AnnouncedDate, string Note, string RecordedBy, DateTimeOffset RecordedAt,
-    BusinessCalendar Calendar, bool Replayed = false)
+    BusinessCalendar Calendar, bool Replayed = false, string Source = "")
 {
+    public const int MaxSourceLength = 2000;
+
     /// <summary>The request field an act's date comes from, for error messages.</summary>
     public const string DateField = "act.effective_date";
 }

@@ -11,6 +11,7 @@ public sealed class EnforcementCase
 {
     public const int MaxTextLength = 10_000;
     public const int MaxActions = 50;
+    public const int MaxUstrOrdinal = 10_000;
 
     public Guid Id { get; private set; }
     /// <summary>The case's reference in an imported history (e.g. "impro-2024"); null for cases opened here.</summary>
@@ -21,6 +22,10 @@ public sealed class EnforcementCase
     public CaseFacility Facility { get; private set; } = new();
     public CaseState State { get; private set; } = CaseState.New;
     public bool LiquidationSuspended { get; private set; }
+    /// <summary>An imported history whose public record does not say whether liquidation was suspended.</summary>
+    public bool LiquidationSuspensionUnknown { get; private set; }
+    /// <summary>USTR's announced ordinal for the request ("the 25th time"); null when not announced.</summary>
+    public int? UstrOrdinal { get; private set; }
     public DateOnly OpenedOn { get; private set; }
     public DateOnly? PetitionReceivedOn { get; private set; }
     public DateOnly? IlcDeterminationOn { get; private set; }
@@ -140,14 +145,24 @@ public sealed class EnforcementCase
 
     // ---------------------------------------------------------------- request and Mexico's review
 
-    public bool RequestReview(ActContext ctx, bool suspendLiquidation)
+    /// <summary>
+    /// The Art. 31-A.4.2 request. <paramref name="suspendLiquidation"/> null: an imported history that does not say
+    /// whether liquidation was suspended. <paramref name="ustrOrdinal"/>: USTR's announced ordinal, if any.
+    /// </summary>
+    public bool RequestReview(ActContext ctx, bool? suspendLiquidation, int? ustrOrdinal = null)
     {
-        if (Begin(CaseAct.RequestReview, ctx, suspendLiquidation.ToString()) is not { } fp) return false;
+        if (Begin(CaseAct.RequestReview, ctx, $"{suspendLiquidation}|{ustrOrdinal}") is not { } fp) return false;
         RequestDate = ctx.Date;
         RequestRecordedAt = ctx.RecordedAt;
-        Complete(CaseAct.RequestReview, ctx, fp, "Request for review sent to Mexico (Annex 31-A, Art. 31-A.4.2)" +
-            (suspendLiquidation ? "" : "; liquidation not suspended"));
-        if (suspendLiquidation) Suspend(ctx);
+        UstrOrdinal = ustrOrdinal;
+        LiquidationSuspensionUnknown = suspendLiquidation is null;
+        Complete(CaseAct.RequestReview, ctx, fp, "Request for review sent to Mexico (Annex 31-A, Art. 31-A.4.2)" + suspendLiquidation switch
+        {
+            true => "",
+            false => "; liquidation not suspended",
+            null => "; whether liquidation was suspended is not known from the public record",
+        });
+        if (suspendLiquidation == true) Suspend(ctx);
         return true;
     }
 
@@ -165,6 +180,7 @@ public sealed class EnforcementCase
     private void Suspend(ActContext ctx)
     {
         LiquidationSuspended = true;
+        LiquidationSuspensionUnknown = false;
         Append(TimelineKind.LiquidationSuspended, null, ctx,
             "USTR directed Treasury to suspend liquidation of unliquidated entries of goods from the facility (19 U.S.C. 4692(a))");
     }
@@ -583,7 +599,7 @@ public sealed class EnforcementCase
 
     private void Append(TimelineKind kind, CaseAct? act, ActContext ctx, string summary, CaseDeadline? deadline = null, string? confidential = null) =>
         NewEntries.Add(new TimelineEntry(Id, ++TimelineLength, kind, act, State, ctx.Date, ctx.AnnouncedDate, ctx.RecordedAt, ctx.RecordedBy,
-            summary, kind == TimelineKind.Act ? ctx.Note : "", deadline?.Kind, deadline?.DueDate, confidential));
+            summary, kind == TimelineKind.Act ? ctx.Note : "", deadline?.Kind, deadline?.DueDate, confidential, kind == TimelineKind.Act ? ctx.Source : ""));
 
     private void RequireAfterDue(DeadlineKind kind, ActContext ctx, string what)
     {

@@ -40,13 +40,16 @@ public sealed class TimelineEntry
     public DateOnly? DueDate { get; private set; }
     /// <summary>Petitioner identity from an imported history: shown to ILC analysts only.</summary>
     public string? Confidential { get; private set; }
+    /// <summary>For acts: the public source the act was taken from (an imported history's source_url); "" when none.</summary>
+    public string Source { get; private set; } = "";
 
     private TimelineEntry() { }
 
     internal TimelineEntry(Guid caseId, int position, TimelineKind kind, CaseAct? act, CaseState stateAfter, DateOnly effectiveDate,
         DateOnly? announcedDate, DateTimeOffset recordedAt, string recordedBy, string summary, string note,
-        DeadlineKind? deadlineKind = null, DateOnly? dueDate = null, string? confidential = null)
+        DeadlineKind? deadlineKind = null, DateOnly? dueDate = null, string? confidential = null, string source = "")
     {
+        Source = source;
         CaseId = caseId;
         Position = position;
         Kind = kind;

@@ -39,7 +39,11 @@ internal static class CaseMapping
             State = c.State.ByName<Proto.CaseState>(),
             AllowedActs = { CaseStateMachine.Allowed(c.State).Select(a => a.ByName<Proto.CaseAct>()) },
             LiquidationSuspended = c.LiquidationSuspended,
-            Invocation = invocation is null ? null : new Proto.Invocation { Number = invocation.Number, NumberInYear = invocation.NumberInYear, Year = invocation.Year },
+            LiquidationSuspensionUnknown = c.LiquidationSuspensionUnknown,
+            Invocation = invocation is null ? null : new Proto.Invocation
+            {
+                Number = invocation.Number, NumberInYear = invocation.NumberInYear, Year = invocation.Year, NumberIsUstrs = invocation.NumberIsUstrs,
+            },
             OpenedOn = c.OpenedOn.ToProto(),
             PetitionReceivedOn = c.PetitionReceivedOn?.ToProto(),
             IlcDeterminationOn = c.IlcDeterminationOn?.ToProto(),
@@ -79,6 +83,7 @@ internal static class CaseMapping
         DueDate = e.DueDate?.ToProto(),
         // Petitioner identity is confidential: ILC analysts only (DESIGN.md §6).
         Petitioner = user.IsInRole(Roles.IlcAnalyst) ? e.Confidential ?? "" : "",
+        SourceUrl = e.Source,
     };
 
     private static Proto.Deadline ToProto(CaseDeadline d) => new()

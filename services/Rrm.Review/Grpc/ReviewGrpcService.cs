@@ -36,7 +36,12 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
 
     [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<SubmitRequestForReviewResponse> SubmitRequestForReview(SubmitRequestForReviewRequest request, ServerCallContext context) =>
-        new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.RequestReview(ctx, request.SuspendLiquidation)) };
+        new()
+        {
+            Case = await Act(request.CaseId, request.Act, request, context,
+                (c, ctx) => c.RequestReview(ctx, request.SuspendLiquidation, request.UstrOrdinal == 0 ? null : request.UstrOrdinal),
+                v => { if (request.UstrOrdinal is < 0 or > Domain.EnforcementCase.MaxUstrOrdinal) v.Add("ustr_ordinal", $"must be 0 (not announced) or 1 to {Domain.EnforcementCase.MaxUstrOrdinal}"); }),
+        };
 
     [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<RecordMexicoResponseResponse> RecordMexicoResponse(RecordMexicoResponseRequest request, ServerCallContext context)
@@ -234,9 +239,13 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
     [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<ImportCaseHistoryResponse> ImportCaseHistory(ImportCaseHistoryRequest request, ServerCallContext context)
     {
-        new Validation().RequiredText("csv", request.Csv, CaseHistoryImporter.MaxCsvLength).ThrowIfInvalid();
+        var v = new Validation().RequiredText("csv", request.Csv, CaseHistoryImporter.MaxCsvLength);
+        DateOnly? until = request.Until is null ? null : request.Until.ToDateOrDefault("until", DateOnly.MaxValue, v);
+        for (var i = 0; i < request.SkipCaseRefs.Count; i++) v.RequiredText($"skip_case_refs[{i}]", request.SkipCaseRefs[i], 100);
+        v.ThrowIfInvalid();
         var response = new ImportCaseHistoryResponse();
-        response.Results.AddRange(await importer.ImportAsync(request.Csv, CaseCommands.RecordedBy(context.GetHttpContext().User), Caller(context), context.CancellationToken));
+        response.Results.AddRange(await importer.ImportAsync(request.Csv, CaseCommands.RecordedBy(context.GetHttpContext().User), Caller(context),
+            context.CancellationToken, until, request.SkipCaseRefs.Select(r => r.Trim()).ToHashSet()));
         return response;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
@@ -17,32 +18,42 @@ using Domain = Rrm.Review.Domain;
 namespace Rrm.Review.Import;
 
 /// <summary>
-/// Replays case histories (the CSV format of ../shared/fixtures) through the same state machine as the
-/// RPCs. Each case is stored whole or not at all, in its own transaction; its events are published
-/// marked as replayed (recorded by consumers, never notified). Clocks closed during the replay raise no
-/// alert; one still running when the history ends is scheduled like any other. A case already imported
-/// with the same rows is left unchanged.
+/// Replays case histories (docs/import-format.md: version 1, the columns of ../shared/fixtures, or version 2,
+/// which adds the announcement date, USTR's ordinal and a source per row) through the same state machine as
+/// the RPCs. Each case is stored whole or not at all, in its own transaction; its events are published marked
+/// as replayed (recorded by consumers, never notified), then CaseHistoryImported says what stands after it.
+/// Clocks closed during the replay raise no alert; one still running when the history ends is scheduled like
+/// any other. A case already imported with the same rows is left unchanged.
 /// </summary>
-internal sealed class CaseHistoryImporter(
+internal sealed partial class CaseHistoryImporter(
     ReviewDbContext db, CaseCommands commands, CaseClocks clocks, CaseEvents events, FacilityDirectory facilities, Domain.BusinessCalendar calendar,
     TimeProvider clock, ILogger<CaseHistoryImporter> logger)
 {
     public const int MaxCsvLength = 4 * 1024 * 1024;
     private static readonly string[] Header = ["case_ref", "facility", "legal_name", "city", "state", "sector", "workers", "date", "act", "detail"];
-    private const int CaseRef = 0, CommonName = 1, LegalName = 2, City = 3, State = 4, Sector = 5, Workers = 6, Date = 7, Act = 8, Detail = 9;
+    private static readonly string[] HeaderV2 = [.. Header, "announced_date", "ustr_ordinal", "source_url"];
+    private const int CaseRef = 0, CommonName = 1, LegalName = 2, City = 3, State = 4, Sector = 5, Workers = 6, Date = 7, Act = 8, Detail = 9,
+        AnnouncedDate = 10, UstrOrdinal = 11, Source = 12;
 
-    public async Task<List<CaseImportResult>> ImportAsync(string csv, string recordedBy, Metadata caller, CancellationToken ct)
+    /// <summary>
+    /// Imports every case of <paramref name="csv"/>, or only its rows dated on or before <paramref name="until"/> and
+    /// not of the cases in <paramref name="skip"/>.
+    /// </summary>
+    public async Task<List<CaseImportResult>> ImportAsync(string csv, string recordedBy, Metadata caller, CancellationToken ct,
+        DateOnly? until = null, IReadOnlySet<string>? skip = null)
     {
         List<CsvRecord> records;
         try { records = Csv.Parse(csv); }
         catch (FormatException e) { throw new RequestValidationException([new("csv", e.Message)]); }
-        if (records.Count == 0 || !records[0].Fields.Select(f => f.Trim()).SequenceEqual(Header))
-            throw new RequestValidationException([new("csv", $"line 1 must be the header {string.Join(",", Header)}")]);
-        if (records.Skip(1).FirstOrDefault(r => r.Fields.Count != Header.Length) is { } bad)
-            throw new RequestValidationException([new("csv", $"line {bad.Line} has {bad.Fields.Count} fields; every line has {Header.Length}")]);
+        var header = records.Count == 0 ? [] : records[0].Fields.Select(f => f.Trim()).ToArray();
+        if (!header.SequenceEqual(Header) && !header.SequenceEqual(HeaderV2))
+            throw new RequestValidationException([new("csv", $"line 1 must be the header {string.Join(",", HeaderV2)} (version 2) or {string.Join(",", Header)} (version 1)")]);
+        if (records.Skip(1).FirstOrDefault(r => r.Fields.Count != header.Length) is { } bad)
+            throw new RequestValidationException([new("csv", $"line {bad.Line} has {bad.Fields.Count} fields; every line has {header.Length}")]);
 
         var results = new List<CaseImportResult>();
-        foreach (var history in records.Skip(1).GroupBy(r => r.Fields[CaseRef].Trim()))
+        var kept = records.Skip(1).Where(r => !(skip?.Contains(r.Fields[CaseRef].Trim()) ?? false) && !(until is { } last && DatedAfter(r, last)));
+        foreach (var history in kept.GroupBy(r => r.Fields[CaseRef].Trim()))
         {
             var rows = history.ToList();
             CaseImportResult result;
@@ -96,6 +107,7 @@ internal sealed class CaseHistoryImporter(
         db.Cases.Add(c);
         db.Timeline.AddRange(c.NewEntries);
         await clocks.SyncAsync(db, c, ct);
+        await events.PublishImportedAsync(db, c, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -128,8 +140,9 @@ internal sealed class CaseHistoryImporter(
             {
                 "suspend_liquidation" => true,
                 "no_suspension" => false,
-                _ => throw new FormatException("the detail of request_for_review must be suspend_liquidation or no_suspension"),
-            }),
+                "suspension_unknown" => null,
+                _ => throw new FormatException("the detail of request_for_review must be suspend_liquidation, no_suspension or suspension_unknown"),
+            }, UstrOrdinalOf(row)),
             "mexico_accepted" => c.RecordMexicoResponse(ctx, Domain.MexicoResponse.Accepted),
             "mexico_declined" => c.RecordMexicoResponse(ctx, Domain.MexicoResponse.Declined),
             "mexico_no_answer" => c.RecordMexicoResponse(ctx, Domain.MexicoResponse.NoResponse),
@@ -138,9 +151,13 @@ internal sealed class CaseHistoryImporter(
             "denial_found" => c.RecordReviewFindings(ctx, denialFound: true),
             "no_denial_found" => c.RecordReviewFindings(ctx, denialFound: false),
             "remediation_agreed" => AgreePlan(c, ctx, detail),
+            "remediation_progress" => c.RecordRemediationProgress(ctx with { Note = "" },
+                null, detail.Length > 0 ? detail : throw new FormatException("the detail of remediation_progress must name the action"),
+                Domain.ActionStatus.Completed, ctx.Source),
             "remediation_completed" => c.CompleteRemediation(ctx),
+            "panel_notice" => c.GivePanelNotice(ctx),
             "resolved" => c.Resolve(ctx),
-            "panel_requested" => c.RequestPanel(ctx, ""),
+            "panel_requested" => PanelCaseNumber().IsMatch(detail) ? c.RequestPanel(ctx with { Note = "" }, detail) : c.RequestPanel(ctx, ""),
             "panel_constituted" => c.ConstitutePanel(ctx, []),
             "panel_found_denial" => c.RecordPanelDetermination(ctx, denialFound: true),
             "panel_found_no_denial" => c.RecordPanelDetermination(ctx, denialFound: false),
@@ -152,6 +169,24 @@ internal sealed class CaseHistoryImporter(
         if (!recorded) throw new FormatException($"{act} repeats the case's previous line");
         return c;
     }
+
+    /// <summary>A row dated after <paramref name="last"/> (a row with no readable date stays, to be refused with its reason).</summary>
+    private static bool DatedAfter(CsvRecord row, DateOnly last) =>
+        DateOnly.TryParseExact(row.Fields[Date].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date > last;
+
+    /// <summary>A version 2 column, "" in a version 1 file.</summary>
+    private static string Field(CsvRecord row, int column) => column < row.Fields.Count ? row.Fields[column].Trim() : "";
+
+    /// <summary>USTR's announced ordinal: on the request_for_review row only.</summary>
+    private static int? UstrOrdinalOf(CsvRecord row) => Field(row, UstrOrdinal) is { Length: > 0 } text
+        ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= Domain.EnforcementCase.MaxUstrOrdinal
+            ? n
+            : throw new FormatException($"ustr_ordinal '{text}' is not a number from 1 to {Domain.EnforcementCase.MaxUstrOrdinal}")
+        : null;
+
+    /// <summary>The USMCA Secretariat's case numbers, e.g. MEX-USA-2024-31A-01.</summary>
+    [GeneratedRegex(@"^[A-Z]{3}-[A-Z]{3}-\d{4}-31A-\d{2}$")]
+    private static partial Regex PanelCaseNumber();
 
     /// <summary>"due=2023-12-31; date assumed" → the plan due on that date, with the rest as the note.</summary>
     private static bool AgreePlan(Domain.EnforcementCase c, Domain.ActContext ctx, string detail)
@@ -181,7 +216,21 @@ internal sealed class CaseHistoryImporter(
         if (date > today) throw new FormatException($"date {date:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd})");
         var detail = row.Fields[Detail].Trim();
         if (detail.Length > Domain.EnforcementCase.MaxTextLength) throw new FormatException($"the detail is longer than {Domain.EnforcementCase.MaxTextLength} characters");
-        return (new Domain.ActContext(date, null, detail, recordedBy, now, calendar, Replayed: true), detail);
+        DateOnly? announced = null;
+        if (Field(row, AnnouncedDate) is { Length: > 0 } announcedText)
+        {
+            if (!DateOnly.TryParseExact(announcedText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var a))
+                throw new FormatException($"announced_date '{announcedText}' is not YYYY-MM-DD");
+            if (a > today) throw new FormatException($"announced_date {a:yyyy-MM-dd} is in the future (today is {today:yyyy-MM-dd})");
+            announced = a;
+        }
+        var source = Field(row, Source);
+        if (source.Length > Domain.ActContext.MaxSourceLength) throw new FormatException($"source_url is longer than {Domain.ActContext.MaxSourceLength} characters");
+        if (source.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(u => !Uri.TryCreate(u, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) is { } notUrl)
+            throw new FormatException($"source_url '{notUrl}' is not an http(s) URL (several URLs are separated by spaces)");
+        if (Field(row, UstrOrdinal).Length > 0 && row.Fields[Act].Trim() != "request_for_review")
+            throw new FormatException("ustr_ordinal belongs on the request_for_review row");
+        return (new Domain.ActContext(date, announced, detail, recordedBy, now, calendar, Replayed: true, Source: source), detail);
     }
 
     /// <summary>The registered facility of that legal name and state, else one known only from the history (its MID derived without an address).</summary>
@@ -190,27 +239,30 @@ internal sealed class CaseHistoryImporter(
         var f = row.Fields;
         var legalName = f[LegalName].Trim();
         var city = f[City].Trim();
-        if (legalName.Length is 0 or > 300) throw new RowException(row.Line, "legal_name must be 1 to 300 characters");
-        if (city.Length is 0 or > 100) throw new RowException(row.Line, "city must be 1 to 100 characters");
+        var commonName = f[CommonName].Trim();
+        if (legalName.Length > 300) throw new RowException(row.Line, "legal_name must be at most 300 characters (empty when unknown)");
+        if (legalName.Length == 0 && commonName.Length is 0 or > 300) throw new RowException(row.Line, "a case without legal_name needs its facility name (1 to 300 characters)");
+        if (city.Length > 100) throw new RowException(row.Line, "city must be at most 100 characters (empty when unknown)");
         if (!MexicanStates.TryParse(f[State], out var state)) throw new RowException(row.Line, $"state '{f[State]}' is not a Mexican state");
         var workers = 0;
         if (f[Workers].Trim().Length > 0 && (!int.TryParse(f[Workers].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out workers) || workers > 1_000_000))
             throw new RowException(row.Line, $"workers '{f[Workers]}' is not a number of workers (0 to 1000000)");
         try
         {
-            if (await facilities.FindAsync(legalName, state!.Code, caller, ct) is { } registered) return registered;
+            if (legalName.Length > 0 && await facilities.FindAsync(legalName, state!.Code, caller, ct) is { } registered) return registered;
             var subsector = f[Sector].Trim();
             return new Domain.CaseFacility
             {
                 LegalName = legalName,
-                CommonName = f[CommonName].Trim(),
+                CommonName = commonName,
                 City = city,
-                StateCode = state.Code,
+                StateCode = state!.Code,
                 StateName = state.Name,
                 Sector = SectorOf(subsector),
                 Subsector = subsector,
                 ApproximateWorkers = workers,
-                Mids = [await facilities.DeriveMidAsync(legalName, "", city, caller, ct)],
+                // An MID is built from the legal name and the city (19 CFR 102 App.): without either, none can be derived.
+                Mids = legalName.Length > 0 && city.Length > 0 ? [await facilities.DeriveMidAsync(legalName, "", city, caller, ct)] : [],
             };
         }
         catch (RequestValidationException e)

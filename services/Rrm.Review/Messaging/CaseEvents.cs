@@ -20,6 +20,13 @@ internal sealed class CaseEvents
         c.PublishedActs = c.RecordedActs.Count;
     }
 
+    /// <summary>After an imported case's replayed events: what stands after its last act, for consumers to publish as current.</summary>
+    public async Task PublishImportedAsync(ReviewDbContext db, EnforcementCase c, CancellationToken ct) =>
+        db.AddEvent(new CaseHistoryImported
+        {
+            Case = await RefAsync(db, c, replayed: true, ct), LastActDate = c.LastActDate, RemediesInForce = c.RemediesInForce.Select(r => r.Id).ToList(),
+        });
+
     public async Task PublishDeadlineAsync(ReviewDbContext db, EnforcementCase c, DeadlineKind kind, DateOnly due, int? daysLeft, CancellationToken ct)
     {
         var reference = await RefAsync(db, c, replayed: false, ct);

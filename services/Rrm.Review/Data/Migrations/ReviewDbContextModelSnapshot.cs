@@ -68,6 +68,10 @@ namespace Rrm.Review.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("liquidation_suspended");
 
+                    b.Property<bool>("LiquidationSuspensionUnknown")
+                        .HasColumnType("boolean")
+                        .HasColumnName("liquidation_suspension_unknown");
+
                     b.Property<DateOnly>("OpenedOn")
                         .HasColumnType("date")
                         .HasColumnName("opened_on");
@@ -147,6 +151,10 @@ namespace Rrm.Review.Data.Migrations
                     b.Property<int>("TimelineLength")
                         .HasColumnType("integer")
                         .HasColumnName("timeline_length");
+
+                    b.Property<int?>("UstrOrdinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ustr_ordinal");
 
                     b.Property<uint>("Version")
                         .IsConcurrencyToken()
@@ -239,6 +247,12 @@ namespace Rrm.Review.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("recorded_by");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("source");
 
                     b.Property<string>("StateAfter")
                         .IsRequired()
