@@ -28,6 +28,8 @@ public static class TariffLiquidationModule
             typeof(CaseOpenedConsumer), typeof(ReviewRequestedConsumer), typeof(CaseResolvedConsumer),
             typeof(CaseClosedConsumer), typeof(RemedyImposedConsumer), typeof(RemedyLiftedConsumer),
             typeof(LiquidationSuspensionDirectedConsumer),
+            // After an imported case's replayed events (same outbox, same queue), so its orders are recorded when it arrives.
+            typeof(CaseHistoryImportedConsumer),
             // From the Petition service: on the same queue, so an extension never races an order being opened.
             typeof(FacilityMidAddedConsumer),
         ]));

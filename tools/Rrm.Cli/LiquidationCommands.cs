@@ -100,9 +100,14 @@ internal static class LiquidationCommands
 
     private static string[] InstructionRow(CustomsInstruction i) =>
     [
-        $"{i.Sequence}", Enums.Text(i.Kind), i.EffectiveDate.Text(), i.LiquidateBy.Text(), string.Join(" ", i.Mids), i.FacilityName,
+        $"{i.Sequence}", KindText(i), i.EffectiveDate.Text(), i.LiquidateBy.Text(), string.Join(" ", i.Mids), i.FacilityName,
         i.CaseId + (i.Replayed ? " (replayed)" : ""),
     ];
+
+    /// <summary>"order-in-force (penalty)": these kinds name an order of any kind, so the row says which.</summary>
+    private static string KindText(CustomsInstruction i) => i.Kind is InstructionKind.OrderInForce or InstructionKind.OrderExtend
+        ? $"{Enums.Text(i.Kind)} ({Enums.Text(i.OrderKind)})"
+        : Enums.Text(i.Kind);
 
     private static void PrintStatus(GetFacilityStatusResponse s)
     {

@@ -140,6 +140,49 @@ internal sealed class OrderDesk(LiquidationDbContext db, TimeProvider clock, ILo
     }
 
     /// <summary>
+    /// After an imported history (whose instructions went out as history), publishes each order of the case still in force in
+    /// this service's records as current: one <see cref="InstructionKind.OrderInForce"/> per order, never twice, and none for an
+    /// order whose opening already went out as current. What the event says stands but these records lack is only logged:
+    /// an instruction must carry an order this service keeps (and the entry gate answers by).
+    /// </summary>
+    public async Task PublishInForceAsync(CaseHistoryImported imported, CancellationToken ct)
+    {
+        var caseId = imported.Case.CaseId;
+        await LockCaseAsync(caseId, ct);
+        var orders = await db.Orders.Where(o => o.CaseId == caseId).OrderBy(o => o.EffectiveFrom).ThenBy(o => o.CreatedAt).ToListAsync(ct);
+        var inForce = orders.Where(o => o.InForce).ToList();
+        var reference = imported.Case.Reference ?? caseId.ToString();
+
+        // A suspension ended by a remedy is not missing: the case's remedy reached its held entries (4693(a)(1)(B)).
+        if (imported.Case.LiquidationSuspended && !orders.Any(o => o.IsSuspension && (o.InForce || o.EndedByRemedyId is not null)))
+            logger.LogWarning("Case {CaseId} ({Reference}) has liquidation suspended after its imported history, but no suspension order is in force here; nothing issued for it",
+                caseId, reference);
+        foreach (var remedyId in imported.RemediesInForce.Where(r => !inForce.Any(o => o.RemedyId == r)))
+            logger.LogWarning("Case {CaseId} ({Reference}) has remedy {RemedyId} in force after its imported history, but no order of it is in force here; nothing issued for it",
+                caseId, reference, remedyId);
+        foreach (var order in inForce.Where(o => o.IsSuspension ? !imported.Case.LiquidationSuspended : !imported.RemediesInForce.Contains(o.RemedyId!.Value)))
+            logger.LogWarning("Order {OrderId} ({OrderKind}) of case {CaseId} is in force here but not after the imported history; published as in force, as the entry gate applies it",
+                order.Id, order.Kind, caseId);
+        if (inForce.Count == 0) return;
+
+        var ids = inForce.Select(o => o.Id).ToList();
+        var issued = await db.Instructions.Where(i => i.CaseId == caseId && ids.Contains(i.OrderId)).Select(i => new { i.OrderId, i.Kind, i.Replayed }).ToListAsync(ct);
+        var current = issued.Where(i => i.Kind == InstructionKind.OrderInForce || (IsOpening(i.Kind) && !i.Replayed)).Select(i => i.OrderId).ToHashSet();
+        var additions = await db.OrderMidAdditions.Where(a => ids.Contains(a.OrderId)).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var order in inForce.Where(o => !current.Contains(o.Id)))
+        {
+            foreach (var added in additions.Where(a => a.OrderId == order.Id)) order.AddedMids[added.Mid] = added.EffectiveFrom;
+            await InstructionLedger.IssueAsync(db, InstructionRecord.InForce(order, Directives.InForce(reference, order.Directive), now), ct);
+            logger.LogInformation("Order {OrderId} ({OrderKind}) for case {CaseId} published as in force after the imported history, from {EffectiveDate}",
+                order.Id, order.Kind, caseId, order.EffectiveFrom);
+        }
+    }
+
+    private static bool IsOpening(InstructionKind kind) =>
+        kind is InstructionKind.LiquidationSuspend or InstructionKind.PreferenceSuspend or InstructionKind.PenaltyApply or InstructionKind.EntryDeny;
+
+    /// <summary>
     /// Serializes the consumers of one case's events until the transaction ends: without it a lift could look
     /// for its order while the transaction opening that order is still uncommitted, and both would miss each other.
     /// </summary>

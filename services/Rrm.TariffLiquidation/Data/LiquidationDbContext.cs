@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Design;
 using Rrm.ServiceDefaults.Data;
 using Rrm.TariffLiquidation.Domain;
@@ -49,6 +51,11 @@ public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> 
             e.HasIndex(i => i.CaseId);
             e.Property(i => i.OrderKind).HasConversion<string>().HasMaxLength(30);
             e.Property(i => i.RemedyKind).HasConversion<string>().HasMaxLength(30);
+            e.Property(i => i.AddedMids).HasColumnType("jsonb").HasConversion(
+                v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+                s => JsonSerializer.Deserialize<Dictionary<string, DateOnly>>(s, (JsonSerializerOptions?)null),
+                new ValueComparer<Dictionary<string, DateOnly>?>((a, b) => a == null ? b == null : b != null && a.OrderBy(p => p.Key).SequenceEqual(b.OrderBy(p => p.Key)),
+                    v => v == null ? 0 : v.Count, v => v == null ? null : new Dictionary<string, DateOnly>(v)));
             e.Ignore(i => i.RoutingKey);
         });
         modelBuilder.Entity<InstructionCounter>(e =>

@@ -1,6 +1,6 @@
 namespace Rrm.TariffLiquidation.Domain;
 
-public enum InstructionKind { LiquidationSuspend, LiquidationResume, PreferenceSuspend, PenaltyApply, EntryDeny, RemedyLift, LiquidationApplyRemedy, OrderExtend }
+public enum InstructionKind { LiquidationSuspend, LiquidationResume, PreferenceSuspend, PenaltyApply, EntryDeny, RemedyLift, LiquidationApplyRemedy, OrderExtend, OrderInForce }
 
 /// <summary>
 /// One line of the customs instruction ledger (the public feed of DESIGN.md §4). The sequence number is
@@ -34,6 +34,8 @@ public sealed class InstructionRecord
     /// <summary><see cref="InstructionKind.LiquidationApplyRemedy"/>: the suspension's effective date and the last entry date it held.</summary>
     public DateOnly? SuspendedFrom { get; private set; }
     public DateOnly? EnteredThrough { get; private set; }
+    /// <summary><see cref="InstructionKind.OrderInForce"/>: the MIDs of <see cref="Mids"/> the order covers only from a later date (added to the facility).</summary>
+    public Dictionary<string, DateOnly>? AddedMids { get; private set; }
 
     private InstructionRecord() { }
 
@@ -59,6 +61,18 @@ public sealed class InstructionRecord
         var i = Base(order, InstructionKind.OrderExtend, from, directive, replayed, now);
         i.Mids = [mid];
         if (order.RemedyId is not null) (i.RemedyId, i.RemedyDescription, i.RemedyKind) = (order.RemedyId, order.Description, order.Kind);
+        return i;
+    }
+
+    /// <summary>
+    /// The order stands after an imported history: the same effect as its (replayed) opening, published as current for a customs
+    /// system that ignores history. Every MID it covers, each added one from its own date.
+    /// </summary>
+    public static InstructionRecord InForce(LiquidationOrder order, string directive, DateTimeOffset now)
+    {
+        var i = Base(order, InstructionKind.OrderInForce, order.EffectiveFrom, directive, replayed: false, now);
+        if (order.RemedyId is not null) (i.RemedyId, i.RemedyDescription, i.RemedyKind) = (order.RemedyId, order.Description, order.Kind);
+        i.AddedMids = order.AddedMids.Count == 0 ? null : new(order.AddedMids);
         return i;
     }
 
@@ -105,6 +119,7 @@ public sealed class InstructionRecord
         InstructionKind.EntryDeny => "entry.deny",
         InstructionKind.LiquidationApplyRemedy => "liquidation.apply-remedy",
         InstructionKind.OrderExtend => "order.extend",
+        InstructionKind.OrderInForce => "order.in-force",
         _ => "remedy.lift",
     };
 }

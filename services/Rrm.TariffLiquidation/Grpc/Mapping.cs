@@ -30,6 +30,7 @@ internal static class Mapping
         RemedyKind = i.RemedyKind?.ByName<Proto.OrderKind>() ?? Proto.OrderKind.Unspecified,
         SuspendedFrom = i.SuspendedFrom?.ToProto(),
         EnteredThrough = i.EnteredThrough?.ToProto(),
+        AddedMids = { (i.AddedMids ?? []).OrderBy(a => a.Value).ThenBy(a => a.Key).Select(a => new Proto.AddedMid { Mid = a.Key, EffectiveFrom = a.Value.ToProto() }) },
     };
 
     public static Proto.Order ToProto(this LiquidationOrder o) => new()

@@ -96,6 +96,17 @@ internal sealed class RemedyLiftedConsumer(LiquidationDbContext db, OrderDesk de
         desk.LiftAsync(message.Case, null, message.RemedyId, message.LiftedDate, Directives.RemedyLifted(message.LiftedDate), context.CancellationToken);
 }
 
+/// <summary>
+/// An imported history ends: what still stands for the case is published as current news (its replayed instructions were history).
+/// On the case-events queue after the history's replayed events, so the orders it looks for are recorded.
+/// </summary>
+internal sealed class CaseHistoryImportedConsumer(LiquidationDbContext db, OrderDesk desk, ILogger<CaseHistoryImportedConsumer> logger)
+    : IdempotentConsumer<CaseHistoryImported, LiquidationDbContext>(db, logger)
+{
+    protected override Task HandleAsync(CaseHistoryImported message, ConsumeContext<CaseHistoryImported> context) =>
+        desk.PublishInForceAsync(message, context.CancellationToken);
+}
+
 /// <summary>The legal acts instructions cite.</summary>
 internal static class Directives
 {
@@ -110,6 +121,13 @@ internal static class Directives
 
     public static string MidAdded(string mid, DateOnly date) =>
         $"MID {mid} added to the covered facility's registration, effective {date:yyyy-MM-dd}: the order extends to goods entered under it from that day";
+
+    /// <summary>Kept within the ledger's 500 characters: the order's own directive is stored in full with the order.</summary>
+    public static string InForce(string reference, string directive)
+    {
+        var text = $"In force after the imported history of case {reference}: {directive}";
+        return text.Length <= 500 ? text : text[..499] + "…";
+    }
 
     public static string RemedyLifted(DateOnly date) =>
         $"USTR notice to the Secretary of the Treasury of {date:yyyy-MM-dd}: the denial of rights is remedied (19 U.S.C. 4693(b))";

@@ -364,6 +364,10 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("sequence");
 
+                    b.Property<string>("AddedMids")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("added_mids");
+
                     b.Property<Guid>("CaseId")
                         .HasColumnType("uuid")
                         .HasColumnName("case_id");
