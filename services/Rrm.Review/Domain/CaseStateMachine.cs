@@ -60,6 +60,11 @@ public static class CaseStateMachine
         (UnderMexicanReview, RecordRemediationProgress, UnderMexicanReview),
         (UnderMexicanReview, MexicoReviewLapses, PanelAvailable),
         (MexicoDeclined, RequestPanel, PanelRequested),
+        // [P] Practice: the Parties have agreed courses of remediation without a recorded finding by Mexico (Volkswagen
+        // Puebla 2024, Akwel Juárez 2026); a course may be agreed until a panel is requested.
+        (MexicoDeclined, AgreeRemediation, RemediationInProgress),
+        (NoDenialFoundByMexico, AgreeRemediation, RemediationInProgress),
+        (PanelAvailable, AgreeRemediation, RemediationInProgress),
         (NoDenialFoundByMexico, RequestPanel, PanelRequested),
         (RemediationConsultation, AgreeRemediation, RemediationInProgress),
         (RemediationConsultation, RecordRemediationProgress, RemediationConsultation),
@@ -71,6 +76,9 @@ public static class CaseStateMachine
         (PanelAvailable, RecordRemediationProgress, PanelAvailable),
         (PanelNoticeGiven, RequestPanel, PanelRequested),
         (PanelRequested, ConstitutePanel, PanelConstituted),
+        // A determination implies a constituted panel: public records often give no date for the constitution (Atento).
+        (PanelRequested, PanelFindsDenial, RemedyNotice),
+        (PanelRequested, PanelFindsNoDenial, ClosedNoDenial),
         (PanelConstituted, RequestVerification, VerificationRequested),
         (PanelConstituted, PanelFindsDenial, RemedyNotice),
         (PanelConstituted, PanelFindsNoDenial, ClosedNoDenial),
@@ -106,7 +114,7 @@ public static class CaseStateMachine
         [VerificationConsented] = new([], [D.VerificationAnswer], []),
         [VerificationRefused] = new([D.PanelDetermination], [D.VerificationAnswer], []),
         [HoldVerification] = new([D.PanelDetermination], [], []),
-        [PanelFindsDenial] = new([D.RemedyNotice], [D.PanelDetermination, D.PanelConfirmation], []),
+        [PanelFindsDenial] = new([D.RemedyNotice], [D.PanelDetermination, D.PanelConfirmation], [D.PanelSelection]),
         [PanelFindsNoDenial] = new([], [D.PanelDetermination, D.PanelConfirmation], []),
         [ImposeRemedy] = new([], [D.RemedyNotice], []),
     };

@@ -216,7 +216,11 @@ public sealed class EnforcementCase
 
     // ---------------------------------------------------------------- remediation
 
-    public bool AgreeRemediationPlan(ActContext ctx, DateOnly completionDate, IReadOnlyList<string> actions)
+    /// <summary>
+    /// A course of remediation. <paramref name="completionDate"/> null: an imported history whose record does not give
+    /// the agreed completion date (no completion clock runs).
+    /// </summary>
+    public bool AgreeRemediationPlan(ActContext ctx, DateOnly? completionDate, IReadOnlyList<string> actions)
     {
         if (Begin(CaseAct.AgreeRemediation, ctx, $"{completionDate:yyyy-MM-dd}|{string.Join('|', actions)}") is not { } fp) return false;
         if (completionDate < ctx.Date)
@@ -224,8 +228,8 @@ public sealed class EnforcementCase
         PlanAgreedOn = ctx.Date;
         PlanCompletionDate = completionDate;
         foreach (var description in actions) Actions.Add(new RemediationAction(Actions.Count + 1, description));
-        Complete(CaseAct.AgreeRemediation, ctx, fp,
-            $"Course of remediation agreed: {actions.Count} action(s), to be completed by {completionDate:yyyy-MM-dd}");
+        Complete(CaseAct.AgreeRemediation, ctx, fp, $"Course of remediation agreed: {actions.Count} action(s), to be completed by " +
+            (completionDate is { } due ? $"{due:yyyy-MM-dd}" : "a date the record does not give"));
         return true;
     }
 
@@ -471,7 +475,7 @@ public sealed class EnforcementCase
             foreach (var d in Deadlines.Where(d => d.IsRunning).ToList())
                 if (State == CaseState.Resolved) EndByResolution(d, ctx);
                 else CloseDeadline(d, ctx, awaited: false);
-        foreach (var kind in clocks.Starts) StartDeadline(kind, ctx);
+        foreach (var kind in clocks.Starts.Where(k => k != DeadlineKind.RemediationCompletion || PlanCompletionDate is not null)) StartDeadline(kind, ctx);
     }
 
     // ---------------------------------------------------------------- lapses (ADR 0007)

@@ -136,12 +136,12 @@ internal sealed partial class CaseHistoryImporter(
         {
             "ilc_sufficient" => c.DeterminePetition(ctx, sufficient: true),
             "ilc_insufficient" => c.DeterminePetition(ctx, sufficient: false),
-            "request_for_review" => c.RequestReview(ctx with { Note = "" }, detail switch
+            "request_for_review" => c.RequestReview(ctx with { Note = Rest(detail) }, Keyword(detail) switch
             {
                 "suspend_liquidation" => true,
                 "no_suspension" => false,
                 "suspension_unknown" => null,
-                _ => throw new FormatException("the detail of request_for_review must be suspend_liquidation, no_suspension or suspension_unknown"),
+                _ => throw new FormatException("the detail of request_for_review must start with suspend_liquidation, no_suspension or suspension_unknown"),
             }, UstrOrdinalOf(row)),
             "mexico_accepted" => c.RecordMexicoResponse(ctx, Domain.MexicoResponse.Accepted),
             "mexico_declined" => c.RecordMexicoResponse(ctx, Domain.MexicoResponse.Declined),
@@ -157,7 +157,7 @@ internal sealed partial class CaseHistoryImporter(
             "remediation_completed" => c.CompleteRemediation(ctx),
             "panel_notice" => c.GivePanelNotice(ctx),
             "resolved" => c.Resolve(ctx),
-            "panel_requested" => PanelCaseNumber().IsMatch(detail) ? c.RequestPanel(ctx with { Note = "" }, detail) : c.RequestPanel(ctx, ""),
+            "panel_requested" => PanelCaseNumber().IsMatch(Keyword(detail)) ? c.RequestPanel(ctx with { Note = Rest(detail) }, Keyword(detail)) : c.RequestPanel(ctx, ""),
             "panel_constituted" => c.ConstitutePanel(ctx, []),
             "panel_found_denial" => c.RecordPanelDetermination(ctx, denialFound: true),
             "panel_found_no_denial" => c.RecordPanelDetermination(ctx, denialFound: false),
@@ -174,6 +174,12 @@ internal sealed partial class CaseHistoryImporter(
     private static bool DatedAfter(CsvRecord row, DateOnly last) =>
         DateOnly.TryParseExact(row.Fields[Date].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) && date > last;
 
+    /// <summary>A detail's keyword: the text before its first ';' ("suspend_liquidation; date assumed (…)").</summary>
+    private static string Keyword(string detail) => detail.Split(';', 2)[0].Trim();
+
+    /// <summary>A detail's note: the text after its first ';'.</summary>
+    private static string Rest(string detail) => detail.Split(';', 2) is [_, var rest] ? rest.Trim() : "";
+
     /// <summary>A version 2 column, "" in a version 1 file.</summary>
     private static string Field(CsvRecord row, int column) => column < row.Fields.Count ? row.Fields[column].Trim() : "";
 
@@ -188,13 +194,14 @@ internal sealed partial class CaseHistoryImporter(
     [GeneratedRegex(@"^[A-Z]{3}-[A-Z]{3}-\d{4}-31A-\d{2}$")]
     private static partial Regex PanelCaseNumber();
 
-    /// <summary>"due=2023-12-31; date assumed" → the plan due on that date, with the rest as the note.</summary>
+    /// <summary>"due=2023-12-31; date assumed" → the plan due on that date, with the rest as the note; "due=unknown" when the record does not say.</summary>
     private static bool AgreePlan(Domain.EnforcementCase c, Domain.ActContext ctx, string detail)
     {
-        var parts = detail.Split(';', 2, StringSplitOptions.TrimEntries);
-        if (!parts[0].StartsWith("due=") || !DateOnly.TryParseExact(parts[0][4..], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due))
-            throw new FormatException("the detail of remediation_agreed must start with due=YYYY-MM-DD");
-        return c.AgreeRemediationPlan(ctx with { Note = parts.Length > 1 ? parts[1] : "" }, due, []);
+        var due = Keyword(detail);
+        DateOnly? completion = due == "due=unknown" ? null
+            : due.StartsWith("due=") && DateOnly.TryParseExact(due[4..], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
+            : throw new FormatException("the detail of remediation_agreed must start with due=YYYY-MM-DD or due=unknown");
+        return c.AgreeRemediationPlan(ctx with { Note = Rest(detail) }, completion, []);
     }
 
     private static Domain.RemedyKind RemedyKindIn(string detail) => detail.ToLowerInvariant() switch
@@ -243,21 +250,23 @@ internal sealed partial class CaseHistoryImporter(
         if (legalName.Length > 300) throw new RowException(row.Line, "legal_name must be at most 300 characters (empty when unknown)");
         if (legalName.Length == 0 && commonName.Length is 0 or > 300) throw new RowException(row.Line, "a case without legal_name needs its facility name (1 to 300 characters)");
         if (city.Length > 100) throw new RowException(row.Line, "city must be at most 100 characters (empty when unknown)");
-        if (!MexicanStates.TryParse(f[State], out var state)) throw new RowException(row.Line, $"state '{f[State]}' is not a Mexican state");
+        // Empty when the record does not say, or the case covers plants in several states (Hulera Tornel, 2025).
+        MexicanState? state = null;
+        if (f[State].Trim().Length > 0 && !MexicanStates.TryParse(f[State], out state)) throw new RowException(row.Line, $"state '{f[State]}' is not a Mexican state");
         var workers = 0;
         if (f[Workers].Trim().Length > 0 && (!int.TryParse(f[Workers].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out workers) || workers > 1_000_000))
             throw new RowException(row.Line, $"workers '{f[Workers]}' is not a number of workers (0 to 1000000)");
         try
         {
-            if (legalName.Length > 0 && await facilities.FindAsync(legalName, state!.Code, caller, ct) is { } registered) return registered;
+            if (legalName.Length > 0 && state is not null && await facilities.FindAsync(legalName, state.Code, caller, ct) is { } registered) return registered;
             var subsector = f[Sector].Trim();
             return new Domain.CaseFacility
             {
                 LegalName = legalName,
                 CommonName = commonName,
                 City = city,
-                StateCode = state!.Code,
-                StateName = state.Name,
+                StateCode = state?.Code ?? "",
+                StateName = state?.Name ?? "",
                 Sector = SectorOf(subsector),
                 Subsector = subsector,
                 ApproximateWorkers = workers,

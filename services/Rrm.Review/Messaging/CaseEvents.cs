@@ -88,7 +88,7 @@ internal sealed class CaseEvents
             case CaseAct.AgreeRemediation:
                 yield return new RemediationPlanAgreed
                 {
-                    Case = reference, AgreedDate = ctx.Date, CompletionDate = c.PlanCompletionDate!.Value,
+                    Case = reference, AgreedDate = ctx.Date, CompletionDate = c.PlanCompletionDate,
                     Actions = c.Actions.Select(a => a.Description).ToList(),
                 };
                 break;

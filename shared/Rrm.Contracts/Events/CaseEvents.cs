@@ -90,7 +90,8 @@ public sealed record RemediationPlanAgreed
 {
     public required CaseRef Case { get; init; }
     public required DateOnly AgreedDate { get; init; }
-    public required DateOnly CompletionDate { get; init; }
+    /// <summary>Null only for an imported history whose record does not give the agreed completion date.</summary>
+    public required DateOnly? CompletionDate { get; init; }
     public required IReadOnlyList<string> Actions { get; init; }
 }
 
