@@ -50,6 +50,23 @@ public sealed class CliTests(Suite suite)
             Assert.Contains(entry.GetProperty("summary").GetString()!, text.Output);
     }
 
+    [Fact]
+    public async Task The_shipped_public_record_imports_as_it_stood_on_a_date_and_again_changes_nothing()
+    {
+        var first = await suite.CliAsync(Roles.UstrOfficer, "case", "import", "--public-history", "--until", "2021-12-31", "--json");
+        var again = await suite.CliAsync(Roles.UstrOfficer, "case", "import", "--public-history", "--until", "2021-12-31", "--json");
+        var both = await suite.CliAsync(Roles.UstrOfficer, "case", "import", "--public-history", "no-such-file.csv");
+
+        Assert.True(first.ExitCode == 0, first.Error);
+        var results = JsonDocument.Parse(first.Output).RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["gm-silao-2021", "tridonex-2021"], results.Select(r => r.GetProperty("caseRef").GetString()).Order());
+        Assert.All(results, r => Assert.Equal("OUTCOME_IMPORTED", r.GetProperty("outcome").GetString()));
+        Assert.All(JsonDocument.Parse(again.Output).RootElement.GetProperty("results").EnumerateArray(),
+            r => Assert.Equal("OUTCOME_UNCHANGED", r.GetProperty("outcome").GetString()));
+        Assert.Equal(64, both.ExitCode);
+        Assert.Contains("either a csv-file or --public-history", both.Error);
+    }
+
     [Theory]
     [InlineData(64, "--response must be one of: accepted, declined, no-response (not 'maybe')", "case", "respond", "{case}", "--response", "maybe")]
     [InlineData(65, "case_id", "case", "show", "not-a-case-id")]

@@ -1,4 +1,5 @@
 using Rrm.Grpc.Review.V1;
+using Rrm.Review.Import;
 using Rrm.Testing;
 using static Rrm.Review.Tests.ReviewFixture;
 using Outcome = Rrm.Grpc.Review.V1.CaseImportResult.Types.Outcome;
@@ -28,7 +29,15 @@ public sealed class PublicHistoryTests(ReviewFixture fixture) : IClassFixture<Re
     public void Every_case_of_the_public_record_imports()
     {
         Assert.All(_imported, r => Assert.True(r.Outcome == Outcome.Imported, $"{r.CaseRef}: line {r.Row}: {r.Reason}"));
-        Assert.Equal(History.Split('\n').Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[0]).Distinct().Count(), _imported.Count);
+        Assert.Equal(Csv.Parse(History).Skip(1).Select(r => r.Fields[0]).Distinct().Count(), _imported.Count);
+    }
+
+    [Fact]
+    public void Every_row_names_its_public_source()
+    {
+        var rows = Csv.Parse(History).Skip(1).ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Matches(@"^https?://\S+( https?://\S+)*$", r.Fields[^1]));
     }
 
     [Fact]
