@@ -21,6 +21,17 @@ public sealed class ReviewOptions
     /// <summary>Reminders go out this many days before a due date (at 9:00 in Washington).</summary>
     public List<int> ReminderDaysBefore { get; set; } = [3, 1];
 
+    /// <summary>
+    /// ImportCaseHistory takes at most this many cases per request (a bigger history goes in batches), so that one
+    /// request cannot hold a connection for long; 500 is fifteen times the whole public record.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int ImportMaxCases { get; set; } = 500;
+
+    /// <summary>An import stops starting new cases after this long; the rest are reported, and importing again continues.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ImportTimeBudget { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Deadline for calls to the Petition service.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan PetitionCallTimeout { get; set; } = TimeSpan.FromSeconds(10);

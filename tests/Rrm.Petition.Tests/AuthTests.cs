@@ -46,6 +46,35 @@ public sealed class AuthTests(PetitionFixture fixture) : IClassFixture<PetitionF
     }
 
     [Fact]
+    public async Task A_token_that_names_no_subject_is_Unauthenticated()
+    {
+        var nobody = Tokens.Mint([Roles.IlcAnalyst], subject: "");
+        AssertRefused(StatusCode.Unauthenticated, "the token names no subject (sub)", await SubmitWith(Tokens.Bearer(nobody)));
+    }
+
+    [Fact]
+    public async Task A_token_valid_for_ten_years_is_Unauthenticated()
+    {
+        var forever = Tokens.Mint([Roles.IlcAnalyst], TimeSpan.FromDays(3650));
+        AssertRefused(StatusCode.Unauthenticated, "valid for longer than the 24 hours allowed", await SubmitWith(Tokens.Bearer(forever)));
+    }
+
+    [Fact]
+    public async Task The_notification_services_role_reads_a_petitioners_contact_and_nothing_else()
+    {
+        var facility = await fixture.RegisterAsync();
+        var petition = (await fixture.Petitions().SubmitPetitionAsync(Samples.ImproPetition(facility.FacilityId), Tokens.For(Roles.IlcAnalyst))).Petition;
+        var reader = Tokens.For(Roles.PetitionContactReader);
+
+        var read = (await fixture.Petitions().GetPetitionAsync(new GetPetitionRequest { PetitionId = petition.PetitionId }, reader)).Petition;
+
+        Assert.Equal(petition.Petitioner.ContactEmail, read.Petitioner.ContactEmail);
+        Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.Petitions().ListPetitionsAsync(new ListPetitionsRequest(), reader).ResponseAsync)).StatusCode);
+        AssertRefused(StatusCode.PermissionDenied, "roles do not allow this call", await SubmitWith(reader));
+    }
+
+    [Fact]
     public async Task A_garbage_token_is_Unauthenticated() =>
         AssertRefused(StatusCode.Unauthenticated, "the token is not valid", await SubmitWith(Tokens.Bearer("not.a.jwt")));
 

@@ -60,6 +60,11 @@ public sealed class FacilityTests(PetitionFixture fixture) : IClassFixture<Petit
         { "legal_name", r => r.LegalName = "" },
         { "legal_name", r => r.LegalName = new string('x', 301) },
         { "legal_name", r => r.LegalName = "!!!" },
+        // A line break in a name would break every mail subject that carries it (statutory notices included).
+        { "legal_name", r => r.LegalName = "Planta Ejemplo\r\nBcc: x@example.com" },
+        { "common_name", r => r.CommonName = "Planta\tEjemplo" },
+        { "city", r => r.City = "Saltillo\n" + "Coahuila" },
+        { "owner", r => r.Owner = "Grupo\u2028Ejemplo" },
         { "street_address", r => r.StreetAddress = "" },
         { "city", r => r.City = "" },
         { "state", r => r.State = "Texas" },

@@ -88,10 +88,66 @@ public sealed class ImportFormatTests(ReviewFixture fixture) : IClassFixture<Rev
     }
 
     [Fact]
+    public async Task A_line_break_in_a_facility_name_rejects_the_case()
+    {
+        var result = Assert.Single(await ImportAsync(Header + "\nbroken-2024,Planta,\"Planta\r\nBcc: x@example.com\",León,Guanajuato,auto parts,,2024-03-01,self_initiated,,,,https://a.example\n"));
+
+        Assert.Equal(Outcome.Rejected, result.Outcome);
+        Assert.Contains("single lines without control characters", result.Reason);
+    }
+
+    [Fact]
+    public async Task More_cases_than_one_request_takes_are_refused_whole_asking_for_batches()
+    {
+        var rows = Enumerable.Range(1, 501).Select(i => $"bulk-{i},Planta {i},\"Planta {i}, S.A.\",León,Guanajuato,auto parts,,2024-03-01,self_initiated,,,,https://a.example");
+        var before = await fixture.CountAsync("cases");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => ImportAsync(Header + "\n" + string.Join("\n", rows)));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("csv", error.Status.Detail);
+        Assert.Contains("holds 501 cases; import at most 500 per request", error.Status.Detail);
+        Assert.Equal(before, await fixture.CountAsync("cases"));
+    }
+
+    [Fact]
     public async Task Bad_until_or_skip_is_refused_naming_the_field()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => ImportAsync(Header + "\n", null, ""));
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("skip_case_refs[0]", error.Status.Detail);
+    }
+}
+
+/// <summary>The Review service with a one-second import budget.</summary>
+public sealed class BudgetedReviewFixture : ReviewFixture
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings) { ["Review:ImportTimeBudget"] = "00:00:01" };
+}
+
+/// <summary>An import that outlasts its time budget reports the rest as not imported, and importing again continues.</summary>
+public sealed class ImportBudgetTests(BudgetedReviewFixture fixture) : IClassFixture<BudgetedReviewFixture>
+{
+    [Fact]
+    public async Task An_import_past_its_time_budget_stops_starting_cases_and_the_same_rows_again_finish_it()
+    {
+        var rows = Enumerable.Range(1, 150).Select(i =>
+            $"budget-{i},Planta {i},\"Planta Presupuesto {i}, S.A.\",León,Guanajuato,auto parts,,2024-03-01,self_initiated,\n" +
+            $"budget-{i},Planta {i},\"Planta Presupuesto {i}, S.A.\",León,Guanajuato,auto parts,,2024-03-01,request_for_review,suspend_liquidation");
+        var request = new ImportCaseHistoryRequest { Csv = "case_ref,facility,legal_name,city,state,sector,workers,date,act,detail\n" + string.Join("\n", rows) };
+
+        static bool Stopped(CaseImportResult r) => r.Reason.StartsWith("not imported: the request's time budget (1 s) was used up");
+        var first = (await fixture.Reviews().ImportCaseHistoryAsync(request, Officer)).Results;
+        var rounds = 1;
+        for (var last = first; last.Any(Stopped) && rounds < 50; rounds++)
+        {
+            last = (await fixture.Reviews().ImportCaseHistoryAsync(request, Officer)).Results;
+            Assert.All(last, r => Assert.True(r.Outcome is Outcome.Imported or Outcome.Unchanged || Stopped(r), r.Reason));
+        }
+
+        Assert.Contains(first, Stopped);
+        Assert.Contains(first, r => r.Outcome == Outcome.Imported);
+        Assert.True(rounds > 1);
+        Assert.Equal(150, await fixture.CountAsync("cases"));
     }
 }

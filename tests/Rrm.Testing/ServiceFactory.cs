@@ -70,8 +70,8 @@ public static class Tokens
 
     public static Metadata For(params string[] roles) => Bearer(Mint(roles));
 
-    public static string Mint(string[] roles, TimeSpan? lifetime = null, DateTimeOffset? now = null, string? signingKey = null) =>
+    public static string Mint(string[] roles, TimeSpan? lifetime = null, DateTimeOffset? now = null, string? signingKey = null, string subject = "test-user") =>
         ServiceDefaults.Security.DevTokens.Mint(
             new ServiceDefaults.Security.AuthOptions { SigningKey = signingKey ?? TestEnvironment.SigningKey },
-            "test-user", roles, lifetime ?? TimeSpan.FromMinutes(10), now);
+            subject, roles, lifetime ?? TimeSpan.FromMinutes(10), now);
 }

@@ -13,7 +13,7 @@ internal static class TokenCommand
 {
     public static Command Create()
     {
-        var roles = new Argument<string[]>("roles") { Description = "ilc.analyst, ustr.officer, treasury.officer, customs.system, notification.admin or auditor", Arity = ArgumentArity.OneOrMore };
+        var roles = new Argument<string[]>("roles") { Description = "ilc.analyst, ustr.officer, treasury.officer, customs.system, notification.admin, auditor or petition.contact-reader", Arity = ArgumentArity.OneOrMore };
         var subject = new Option<string>("--sub") { Description = "Who the token names", DefaultValueFactory = _ => Environment.UserName };
         var hours = new Option<int>("--hours") { Description = "How long it is valid", DefaultValueFactory = _ => 8 };
         var key = new Option<string?>("--signing-key") { Description = "The HS256 key (default: $RRM_DEV_SIGNING_KEY)" };
@@ -24,7 +24,8 @@ internal static class TokenCommand
             var p = cli.Parse;
             var secret = p.GetValue(key) ?? Environment.GetEnvironmentVariable("RRM_DEV_SIGNING_KEY");
             if (string.IsNullOrEmpty(secret)) throw new ArgumentException("no signing key: pass --signing-key or set $RRM_DEV_SIGNING_KEY (./rrm token does)");
-            if (p.GetValue(hours) is < 1 or > 24 * 30) throw new ArgumentException("--hours must be 1 to 720");
+            // The services refuse tokens valid for longer than Auth:MaxTokenLifetime (24 hours by default).
+            if (p.GetValue(hours) is < 1 or > 24) throw new ArgumentException("--hours must be 1 to 24");
             var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             Console.WriteLine(Mint(secret, new Dictionary<string, object>
             {

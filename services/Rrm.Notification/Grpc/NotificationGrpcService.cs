@@ -74,7 +74,7 @@ internal sealed class NotificationGrpcService(NotificationDbContext db, Template
     [Authorize(Roles = Roles.NotificationAdmin)]
     public override async Task<PreviewNotificationResponse> PreviewNotification(PreviewNotificationRequest request, ServerCallContext context)
     {
-        var v = new Validation().RequiredText("event_type", request.EventType, 200).OptionalText("template", request.Template, 100);
+        var v = new Validation().RequiredLine("event_type", request.EventType, 200).OptionalLine("template", request.Template, 100);
         var role = request.Role.ToDomain<Domain.RecipientRole>();
         if (role is null && request.Template.Length == 0) v.Add("role", "give a role (or a template)");
         var language = request.Language.Length == 0 ? "en" : request.Language;
@@ -100,8 +100,8 @@ internal sealed class NotificationGrpcService(NotificationDbContext db, Template
     public override async Task<UpsertRecipientResponse> UpsertRecipient(UpsertRecipientRequest request, ServerCallContext context)
     {
         var v = new Validation()
-            .RequiredText("name", request.Name, Domain.Recipient.MaxNameLength)
-            .RequiredText("address", request.Address, Domain.Recipient.MaxAddressLength);
+            .RequiredLine("name", request.Name, Domain.Recipient.MaxNameLength)
+            .RequiredLine("address", request.Address, Domain.Recipient.MaxAddressLength);
         Guid? id = string.IsNullOrWhiteSpace(request.RecipientId) ? null : request.RecipientId.ToId("recipient_id", v);
         var role = request.Role.ToDomain<Domain.RecipientRole>();
         if (role is null) v.Add("role", "is required");

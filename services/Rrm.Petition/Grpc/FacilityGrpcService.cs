@@ -23,12 +23,12 @@ internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clo
     public override async Task<RegisterFacilityResponse> RegisterFacility(RegisterFacilityRequest request, ServerCallContext context)
     {
         var v = new Validation()
-            .RequiredText("legal_name", request.LegalName, Domain.Facility.MaxNameLength)
-            .OptionalText("common_name", request.CommonName, Domain.Facility.MaxNameLength)
-            .RequiredText("street_address", request.StreetAddress, Domain.Facility.MaxAddressLength)
-            .RequiredText("city", request.City, Domain.Facility.MaxCityLength)
-            .OptionalText("subsector_description", request.SubsectorDescription, Domain.Facility.MaxNameLength)
-            .OptionalText("owner", request.Owner, Domain.Facility.MaxNameLength);
+            .RequiredLine("legal_name", request.LegalName, Domain.Facility.MaxNameLength)
+            .OptionalLine("common_name", request.CommonName, Domain.Facility.MaxNameLength)
+            .RequiredLine("street_address", request.StreetAddress, Domain.Facility.MaxAddressLength)
+            .RequiredLine("city", request.City, Domain.Facility.MaxCityLength)
+            .OptionalLine("subsector_description", request.SubsectorDescription, Domain.Facility.MaxNameLength)
+            .OptionalLine("owner", request.Owner, Domain.Facility.MaxNameLength);
         MexicanState? state = null;
         if (!string.IsNullOrWhiteSpace(request.State) && !MexicanStates.TryParse(request.State, out state))
             v.Add("state", $"'{request.State}' is not a Mexican state: use {MexicanStates.Describe()}");
@@ -120,7 +120,7 @@ internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clo
 
     public override async Task<SearchFacilitiesResponse> SearchFacilities(SearchFacilitiesRequest request, ServerCallContext context)
     {
-        var v = new Validation().OptionalText("name_contains", request.NameContains, Domain.Facility.MaxNameLength).OptionalText("mid", request.Mid, Domain.Mid.MaxLength);
+        var v = new Validation().OptionalLine("name_contains", request.NameContains, Domain.Facility.MaxNameLength).OptionalLine("mid", request.Mid, Domain.Mid.MaxLength);
         MexicanState? state = null;
         if (!string.IsNullOrWhiteSpace(request.State) && !MexicanStates.TryParse(request.State, out state))
             v.Add("state", $"'{request.State}' is not a Mexican state: use {MexicanStates.Describe()}");
@@ -160,11 +160,11 @@ internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clo
     public override Task<DeriveMidResponse> DeriveMid(DeriveMidRequest request, ServerCallContext context)
     {
         new Validation()
-            .RequiredText("manufacturer_name", request.ManufacturerName, Domain.Facility.MaxNameLength)
-            .OptionalText("street_address", request.StreetAddress, Domain.Facility.MaxAddressLength)
-            .RequiredText("city", request.City, Domain.Facility.MaxCityLength)
-            .OptionalText("country_code", request.CountryCode, 2)
-            .OptionalText("canadian_province", request.CanadianProvince, 50)
+            .RequiredLine("manufacturer_name", request.ManufacturerName, Domain.Facility.MaxNameLength)
+            .OptionalLine("street_address", request.StreetAddress, Domain.Facility.MaxAddressLength)
+            .RequiredLine("city", request.City, Domain.Facility.MaxCityLength)
+            .OptionalLine("country_code", request.CountryCode, 2)
+            .OptionalLine("canadian_province", request.CanadianProvince, 50)
             .ThrowIfInvalid();
         try
         {

@@ -102,7 +102,7 @@ internal static class Mapping
                 Timely = p.DeterminationTimely == true,
             };
         }
-        if (user.IsInRole(Roles.IlcAnalyst))
+        if (user.IsInRole(Roles.IlcAnalyst) || user.IsInRole(Roles.PetitionContactReader))
         {
             proto.Petitioner = new Proto.Petitioner
             {

@@ -61,7 +61,8 @@ internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clo
         return new SubmitPetitionResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
     }
 
-    [Authorize(Roles = Readers)]
+    // The Notification service reads a petitioner's contact with its own read-only role (Roles.PetitionContactReader).
+    [Authorize(Roles = $"{Readers},{Roles.PetitionContactReader}")]
     public override async Task<GetPetitionResponse> GetPetition(GetPetitionRequest request, ServerCallContext context)
     {
         var petition = await LoadAsync(request.PetitionId, tracked: false, context.CancellationToken);

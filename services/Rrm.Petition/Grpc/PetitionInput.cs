@@ -12,7 +12,7 @@ internal static class PetitionInput
         Domain.PetitionLanguage Language, DateOnly Received, Guid FacilityId) Validate(SubmitPetitionRequest request, DateOnly today)
     {
         var v = new Validation()
-            .OptionalText("request_id", request.RequestId, Domain.Petition.MaxRequestIdLength)
+            .OptionalLine("request_id", request.RequestId, Domain.Petition.MaxRequestIdLength)
             .RequiredText("narrative", request.Narrative, Domain.Petition.MaxNarrativeLength);
         var facilityId = request.FacilityId.ToId("facility_id", v);
 
@@ -28,7 +28,7 @@ internal static class PetitionInput
 
         if (request.MexicanLawsCited.Count > Domain.Petition.MaxLaws) v.Add("mexican_laws_cited", $"at most {Domain.Petition.MaxLaws}");
         for (var i = 0; i < request.MexicanLawsCited.Count; i++)
-            v.RequiredText($"mexican_laws_cited[{i}]", request.MexicanLawsCited[i], Domain.Petition.MaxLawLength);
+            v.RequiredLine($"mexican_laws_cited[{i}]", request.MexicanLawsCited[i], Domain.Petition.MaxLawLength);
 
         if (request.Evidence.Count > Domain.Petition.MaxEvidence) v.Add("evidence", $"at most {Domain.Petition.MaxEvidence}");
         var evidence = new List<Domain.EvidenceReference>();
@@ -54,10 +54,10 @@ internal static class PetitionInput
                 v.Add("petitioner", "an anonymous petition carries no organisation or contact details");
             return new Domain.Petitioner { Anonymous = true };
         }
-        v.RequiredText("petitioner.organization", p.Organization, Domain.Petitioner.MaxOrganizationLength)
-            .OptionalText("petitioner.contact_name", p.ContactName, Domain.Petitioner.MaxContactNameLength)
-            .OptionalText("petitioner.contact_email", p.ContactEmail, Domain.Petitioner.MaxEmailLength)
-            .OptionalText("petitioner.contact_phone", p.ContactPhone, Domain.Petitioner.MaxPhoneLength);
+        v.RequiredLine("petitioner.organization", p.Organization, Domain.Petitioner.MaxOrganizationLength)
+            .OptionalLine("petitioner.contact_name", p.ContactName, Domain.Petitioner.MaxContactNameLength)
+            .OptionalLine("petitioner.contact_email", p.ContactEmail, Domain.Petitioner.MaxEmailLength)
+            .OptionalLine("petitioner.contact_phone", p.ContactPhone, Domain.Petitioner.MaxPhoneLength);
         var email = p.ContactEmail.Trim();
         if (email.Length > 0 && !IsPlausibleEmail(email)) v.Add("petitioner.contact_email", "is not an e-mail address");
         return new Domain.Petitioner
@@ -71,7 +71,7 @@ internal static class PetitionInput
 
     private static Domain.EvidenceReference Evidence(Rrm.Grpc.Petition.V1.Evidence e, string field, Validation v)
     {
-        v.RequiredText($"{field}.title", e.Title, 300).RequiredText($"{field}.media_type", e.MediaType, 255).RequiredText($"{field}.location", e.Location, 2000);
+        v.RequiredLine($"{field}.title", e.Title, 300).RequiredLine($"{field}.media_type", e.MediaType, 255).RequiredLine($"{field}.location", e.Location, 2000);
         var mediaType = e.MediaType.Trim().ToLowerInvariant();
         if (mediaType.Length > 0 && (mediaType.Count(c => c == '/') != 1 || mediaType.StartsWith('/') || mediaType.EndsWith('/') || mediaType.Any(char.IsWhiteSpace)))
             v.Add($"{field}.media_type", "must be a media type such as application/pdf");

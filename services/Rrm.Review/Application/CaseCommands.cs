@@ -29,7 +29,7 @@ internal sealed class CaseCommands(
     {
         var today = LegalCalendar.Today(clock);
         act ??= new Act();
-        v.OptionalText("act.request_id", act.RequestId, ProcessedRequest.MaxRequestIdLength)
+        v.OptionalLine("act.request_id", act.RequestId, ProcessedRequest.MaxRequestIdLength)
             .OptionalText("act.note", act.Note, EnforcementCase.MaxTextLength);
         var date = act.EffectiveDate.ToActDate(ActContext.DateField, today, v);
         if (date < TreatyPeriods.EntryIntoForce) v.Add(ActContext.DateField, $"must not be before USMCA's entry into force ({TreatyPeriods.EntryIntoForce:yyyy-MM-dd})");

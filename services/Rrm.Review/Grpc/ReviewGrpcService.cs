@@ -125,7 +125,7 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         new()
         {
             Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.RequestPanel(ctx, request.PanelCaseNumber.Trim()),
-                v => v.OptionalText("panel_case_number", request.PanelCaseNumber, 100)),
+                v => v.OptionalLine("panel_case_number", request.PanelCaseNumber, 100)),
         };
 
     [Authorize(Roles = Roles.UstrOfficer)]
@@ -137,7 +137,7 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
             Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.ConstitutePanel(ctx, panelists), v =>
             {
                 if (panelists.Count > MaxPanelists) v.Add("panelists", $"at most {MaxPanelists}");
-                for (var i = 0; i < panelists.Count; i++) v.RequiredText($"panelists[{i}]", panelists[i], 200);
+                for (var i = 0; i < panelists.Count; i++) v.RequiredLine($"panelists[{i}]", panelists[i], 200);
             }),
         };
     }
@@ -241,7 +241,7 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
     {
         var v = new Validation().RequiredText("csv", request.Csv, CaseHistoryImporter.MaxCsvLength);
         DateOnly? until = request.Until is null ? null : request.Until.ToDateOrDefault("until", DateOnly.MaxValue, v);
-        for (var i = 0; i < request.SkipCaseRefs.Count; i++) v.RequiredText($"skip_case_refs[{i}]", request.SkipCaseRefs[i], 100);
+        for (var i = 0; i < request.SkipCaseRefs.Count; i++) v.RequiredLine($"skip_case_refs[{i}]", request.SkipCaseRefs[i], 100);
         v.ThrowIfInvalid();
         var response = new ImportCaseHistoryResponse();
         response.Results.AddRange(await importer.ImportAsync(request.Csv, CaseCommands.RecordedBy(context.GetHttpContext().User), Caller(context),

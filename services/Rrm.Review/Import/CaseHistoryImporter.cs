@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Rrm.Grpc.Review.V1;
 using Rrm.Review.Application;
 using Rrm.Review.Data;
@@ -27,7 +28,7 @@ namespace Rrm.Review.Import;
 /// </summary>
 internal sealed partial class CaseHistoryImporter(
     ReviewDbContext db, CaseCommands commands, CaseClocks clocks, CaseEvents events, FacilityDirectory facilities, Domain.BusinessCalendar calendar,
-    TimeProvider clock, ILogger<CaseHistoryImporter> logger)
+    TimeProvider clock, IOptions<ReviewOptions> options, ILogger<CaseHistoryImporter> logger)
 {
     public const int MaxCsvLength = 4 * 1024 * 1024;
     private static readonly string[] Header = ["case_ref", "facility", "legal_name", "city", "state", "sector", "workers", "date", "act", "detail"];
@@ -53,8 +54,37 @@ internal sealed partial class CaseHistoryImporter(
 
         var results = new List<CaseImportResult>();
         var kept = records.Skip(1).Where(r => !(skip?.Contains(r.Fields[CaseRef].Trim()) ?? false) && !(until is { } last && DatedAfter(r, last)));
-        foreach (var history in kept.GroupBy(r => r.Fields[CaseRef].Trim()))
+        var histories = kept.GroupBy(r => r.Fields[CaseRef].Trim()).ToList();
+        var (maxCases, budget) = (options.Value.ImportMaxCases, options.Value.ImportTimeBudget);
+        if (histories.Count > maxCases)
+            throw new RequestValidationException([new("csv", $"holds {histories.Count} cases; import at most {maxCases} per request (split the history into batches)")]);
+        // Cases imported before are answered from one query, so that importing a history again costs little of the budget.
+        var refs = histories.Select(h => h.Key).ToList();
+        var imported = await db.Cases.AsNoTracking().Where(c => c.Reference != null && refs.Contains(c.Reference))
+            .Select(c => new Imported(c.Reference!, c.ImportHash, c.Id, c.State)).ToDictionaryAsync(c => c.Reference, ct);
+        var started = clock.GetTimestamp();
+        foreach (var history in histories)
         {
+            if (imported.TryGetValue(history.Key, out var earlier))
+            {
+                results.Add(earlier.ImportHash == Hash(history)
+                    ? new CaseImportResult { CaseRef = earlier.Reference, Outcome = CaseImportResult.Types.Outcome.Unchanged, CaseId = earlier.Id.ToString(), FinalState = earlier.State.ByName<CaseState>() }
+                    : new CaseImportResult
+                    {
+                        CaseRef = earlier.Reference, Outcome = CaseImportResult.Types.Outcome.Rejected, Row = history.First().Line,
+                        Reason = $"case_ref {earlier.Reference} was already imported with a different history (case {earlier.Id}); nothing was changed",
+                    });
+                continue;
+            }
+            if (clock.GetElapsedTime(started) > budget)
+            {
+                results.Add(new CaseImportResult
+                {
+                    CaseRef = history.Key, Outcome = CaseImportResult.Types.Outcome.Rejected, Row = history.First().Line,
+                    Reason = $"not imported: the request's time budget ({budget.TotalSeconds:0} s) was used up; import the same rows again to continue (imported cases stay unchanged)",
+                });
+                continue;
+            }
             var rows = history.ToList();
             CaseImportResult result;
             try
@@ -75,13 +105,10 @@ internal sealed partial class CaseHistoryImporter(
     private async Task<CaseImportResult> ImportCaseAsync(string reference, List<CsvRecord> rows, string recordedBy, Metadata caller, CancellationToken ct)
     {
         if (reference.Length is 0 or > 100) throw new RowException(rows[0].Line, "case_ref must be 1 to 100 characters");
+        // Names and places are single lines: a line break in a facility's name would break every mail subject that carries it.
+        if (rows.FirstOrDefault(r => r.Fields.Take(Detail).Any(Validation.HasControlCharacter)) is { } broken)
+            throw new RowException(broken.Line, "case_ref, the facility columns, the date and the act must be single lines without control characters");
         var hash = Hash(rows);
-        if (await db.Cases.AsNoTracking().SingleOrDefaultAsync(c => c.Reference == reference, ct) is { } existing)
-        {
-            if (existing.ImportHash != hash)
-                throw new RowException(rows[0].Line, $"case_ref {reference} was already imported with a different history (case {existing.Id}); nothing was changed");
-            return Result(existing, CaseImportResult.Types.Outcome.Unchanged);
-        }
         if (rows.FirstOrDefault(r => !FacilityColumns(r).SequenceEqual(FacilityColumns(rows[0]))) is { } differing)
             throw new RowException(differing.Line, "the facility columns differ from the case's first line");
 
@@ -298,6 +325,8 @@ internal sealed partial class CaseHistoryImporter(
     {
         CaseRef = c.Reference ?? "", Outcome = outcome, CaseId = c.Id.ToString(), FinalState = c.State.ByName<CaseState>(),
     };
+
+    private sealed record Imported(string Reference, string? ImportHash, Guid Id, Domain.CaseState State);
 
     private sealed class RowException(int line, string message) : Exception(message)
     {

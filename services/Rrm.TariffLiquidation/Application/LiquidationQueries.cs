@@ -191,7 +191,7 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
     public async Task<GetFacilityStatusResponse> FacilityStatusAsync(string mid, CancellationToken ct)
     {
         mid = mid.Trim().ToUpperInvariant();
-        new Validation().RequiredText("mid", mid, 15).ThrowIfInvalid();
+        new Validation().RequiredLine("mid", mid, 15).ThrowIfInvalid();
         var known = await db.KnownMids.AsNoTracking().SingleOrDefaultAsync(m => m.Mid == mid, ct)
             ?? throw new NotFoundException($"No facility with an enforcement case has the MID {mid}.");
         var orders = await WithAddedMidsAsync(
@@ -216,7 +216,7 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
 
     public async Task<ListSuspensionsResponse> SuspensionsAsync(ListSuspensionsRequest request, CancellationToken ct)
     {
-        var v = new Validation().OptionalText("mid", request.Mid, 15);
+        var v = new Validation().OptionalLine("mid", request.Mid, 15);
         Guid? caseId = string.IsNullOrWhiteSpace(request.CaseId) ? null : request.CaseId.ToId("case_id", v);
         var size = request.Page.PageSize(v);
         var after = request.Page.DecodeToken(1, v) is { } token ? token[0].ToId("page.page_token", v) : (Guid?)null;

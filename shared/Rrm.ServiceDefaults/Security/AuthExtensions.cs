@@ -14,7 +14,11 @@ internal static class AuthExtensions
         builder.Services.AddAuthentication(JwtAuthenticationHandler.SchemeName)
             .AddScheme<JwtAuthenticationOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, _ => { });
         builder.Services.AddOptions<JwtAuthenticationOptions>(JwtAuthenticationHandler.SchemeName)
-            .Configure<IOptions<AuthOptions>>((jwt, auth) => jwt.TokenValidationParameters = ValidationParameters(auth.Value));
+            .Configure<IOptions<AuthOptions>>((jwt, auth) =>
+            {
+                jwt.TokenValidationParameters = ValidationParameters(auth.Value);
+                jwt.MaxTokenLifetime = auth.Value.MaxTokenLifetime;
+            });
         builder.Services.AddAuthorization();
     }
 

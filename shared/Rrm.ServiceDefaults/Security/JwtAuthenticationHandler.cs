@@ -11,7 +11,11 @@ namespace Rrm.ServiceDefaults.Security;
 public sealed class JwtAuthenticationOptions : AuthenticationSchemeOptions
 {
     public TokenValidationParameters TokenValidationParameters { get; set; } = new();
+    public TimeSpan MaxTokenLifetime { get; set; } = TimeSpan.FromHours(24);
 }
+
+/// <summary>A signed, unexpired token that breaks the house rules (no subject, too long a lifetime); its message is the reason given.</summary>
+public sealed class TokenPolicyException(string reason) : SecurityTokenException(reason);
 
 /// <summary>
 /// Bearer-token authentication on top of Microsoft.IdentityModel.JsonWebTokens (the JwtBearer package
@@ -30,9 +34,14 @@ public sealed class JwtAuthenticationHandler(
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.NoResult();
         var result = await Tokens.ValidateTokenAsync(header[7..].Trim(), Options.TokenValidationParameters);
-        return result.IsValid
-            ? AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(result.ClaimsIdentity), Scheme.Name))
-            : AuthenticateResult.Fail(result.Exception ?? new SecurityTokenException("invalid token"));
+        if (!result.IsValid) return AuthenticateResult.Fail(result.Exception ?? new SecurityTokenException("invalid token"));
+        var token = (JsonWebToken)result.SecurityToken;
+        // Every act is recorded under the token's subject: a token that names nobody records acts by nobody.
+        if (string.IsNullOrWhiteSpace(token.Subject)) return AuthenticateResult.Fail(new TokenPolicyException("the token names no subject (sub)"));
+        var issued = token.IssuedAt == DateTime.MinValue ? DateTime.UtcNow : token.IssuedAt;
+        if (token.ValidTo - issued > Options.MaxTokenLifetime)
+            return AuthenticateResult.Fail(new TokenPolicyException($"the token is valid for longer than the {Options.MaxTokenLifetime.TotalHours:0.#} hours allowed (Auth:MaxTokenLifetime)"));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(result.ClaimsIdentity), Scheme.Name));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -42,6 +51,7 @@ public sealed class JwtAuthenticationHandler(
         {
             null => "a bearer token is required (metadata \"authorization: Bearer <token>\")",
             SecurityTokenExpiredException => "the token has expired",
+            TokenPolicyException policy => policy.Message,
             SecurityTokenNotYetValidException => "the token is not valid yet",
             SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "the token's signature is not valid",
             SecurityTokenInvalidAudienceException => "the token is meant for another audience",

@@ -10,7 +10,12 @@ public static class Roles
     public const string NotificationAdmin = "notification.admin";
     /// <summary>Read-only access to everything.</summary>
     public const string Auditor = "auditor";
+    /// <summary>
+    /// A service's role, not a person's: the Notification service reading a petitioner's contact address
+    /// (GetPetition) and nothing else (docs/security.md).
+    /// </summary>
+    public const string PetitionContactReader = "petition.contact-reader";
 
     public static readonly IReadOnlyList<string> All =
-        [IlcAnalyst, UstrOfficer, TreasuryOfficer, CustomsSystem, NotificationAdmin, Auditor];
+        [IlcAnalyst, UstrOfficer, TreasuryOfficer, CustomsSystem, NotificationAdmin, Auditor, PetitionContactReader];
 }
