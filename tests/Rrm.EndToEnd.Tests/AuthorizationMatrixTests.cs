@@ -59,6 +59,8 @@ public sealed class AuthorizationMatrixTests(Suite suite)
     [InlineData("no token")]
     [InlineData("an expired token")]
     [InlineData("a token signed with another key")]
+    [InlineData("a token without a subject")]
+    [InlineData("a token valid for ten years")]
     public async Task A_caller_without_a_valid_token_is_Unauthenticated_on_every_RPC(string caller)
     {
         // Every role at once: whatever is refused is refused for the token, not for its roles.
@@ -67,6 +69,8 @@ public sealed class AuthorizationMatrixTests(Suite suite)
         {
             "no token" => null,
             "an expired token" => Tokens.Bearer(Tokens.Mint(all, TimeSpan.FromMinutes(5), DateTimeOffset.UtcNow.AddHours(-1))),
+            "a token without a subject" => Tokens.Bearer(Tokens.Mint(all, subject: "")),
+            "a token valid for ten years" => Tokens.Bearer(Tokens.Mint(all, TimeSpan.FromDays(3650))),
             _ => Tokens.Bearer(Tokens.Mint(all, signingKey: "another key of sufficient length for HS256, 0123456789")),
         };
         var outcomes = await Task.WhenAll(Rpcs.Select(async rpc => (Rpc: PathOf(rpc), Status: await CallAsync(rpc, headers))));
@@ -102,6 +106,8 @@ public sealed class AuthorizationMatrixTests(Suite suite)
             var seen = await ReadAllAsync(role, petition, opened.CaseId);
             if (petitionReaders[role]) Assert.Contains(petition.PetitionId, seen);
             if (role == Roles.IlcAnalyst) Assert.All(secrets, secret => Assert.Contains(secret, seen));
+            // The Notification service's role reads the address it mails, and nothing else of the petitioner.
+            else if (role == Roles.PetitionContactReader) leaks.AddRange(secrets.Where(s => s != email && seen.Contains(s)).Select(s => $"{role} was shown '{s}'"));
             else leaks.AddRange(secrets.Where(seen.Contains).Select(secret => $"{role} was shown '{secret}':\n{seen}"));
         }
 

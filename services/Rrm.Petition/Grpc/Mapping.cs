@@ -102,7 +102,9 @@ internal static class Mapping
                 Timely = p.DeterminationTimely == true,
             };
         }
-        if (user.IsInRole(Roles.IlcAnalyst) || user.IsInRole(Roles.PetitionContactReader))
+        if (user.IsInRole(Roles.PetitionContactReader) && !user.IsInRole(Roles.IlcAnalyst))
+            proto.Petitioner = new Proto.Petitioner { Anonymous = p.Petitioner.Anonymous, ContactEmail = p.Petitioner.ContactEmail };
+        else if (user.IsInRole(Roles.IlcAnalyst))
         {
             proto.Petitioner = new Proto.Petitioner
             {
