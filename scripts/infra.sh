@@ -2,12 +2,13 @@
 # Project-local PostgreSQL 15 and RabbitMQ for ./rrm and the tests. Source this file; it defines:
 #
 #   infra_up              install what is missing (apt, as root), start both servers, create the
-#                         `rrm` role/database and the `rrm` RabbitMQ user/vhost. Idempotent: a second
-#                         run, or a run after a crash (stale pid files), just brings things up.
+#                         `rrm` role/database and the `rrm` RabbitMQ user/vhost, and the customs system's
+#                         user `customs-feed` with its queue `customs.feed` (_rmq_customs_feed). Idempotent:
+#                         a second run, or a run after a crash (stale pid files), just brings things up.
 #   infra_down            stop both servers (bounded waits). Idempotent.
 #   infra_status          say whether each server runs, and where. Returns 1 unless both run.
 #   infra_env             export RRM_PG_CONN, RRM_AMQP_URL, RRM_AMQP_BASE, RRM_MGMT_URL,
-#                         RRM_MGMT_USER, RRM_MGMT_PASSWORD (runs in the caller's shell).
+#                         RRM_MGMT_USER, RRM_MGMT_PASSWORD, RRM_CUSTOMS_AMQP_URL (runs in the caller's shell).
 #   grpc_health PORT|HOST:PORT [SERVICE]
 #                         0 when grpc.health.v1.Health/Check answers SERVING over h2c (curl).
 #                         SERVICE "" is liveness, "readiness" the services' readiness check.
@@ -477,6 +478,42 @@ _rmq_ensure_user() {
   _rmq_user_ok || _die "RabbitMQ user rrm / vhost rrm still not usable over http://127.0.0.1:$MGMT_PORT"
 }
 
+# _rmq_customs_feed VHOST [USER] — the customs system's broker objects of deploy/rabbitmq/definitions.json (the
+# file compose loads) put into VHOST: the user (default customs-feed, password customs-feed; USER renames it, for
+# a trial in a test vhost) with its limits and its consume-only permissions, the exchange as the Tariff-Liquidation
+# service declares it (an equal declaration is a no-op for either side), the queue customs.feed bound to every
+# instruction, and its max-length policy. One definitions import over the management API (milliseconds; the same
+# import rabbitmqctl import_definitions does, user limits included), then a check. Idempotent. Runs alone:
+#   source scripts/infra.sh && _rmq_customs_feed t-mine t-mine-customs
+_rmq_customs_feed() (
+  set +e -uo pipefail
+  _infra_settings
+  local vhost=${1:?usage: _rmq_customs_feed VHOST [USER]} user=${2:-customs-feed} api="http://127.0.0.1:$MGMT_PORT/api" body
+  body=$(python3 - "$_RRM_INFRA_REPO/deploy/rabbitmq/definitions.json" "$vhost" "$user" <<'PY'
+import json, sys
+path, vhost, user = sys.argv[1:]
+d = json.load(open(path))
+# The customs objects: its user and permissions, and the topology (the file declares no other).
+out = {
+    "users": [dict(u, name=user) for u in d["users"] if u["name"] == "customs-feed"],
+    "permissions": [dict(p, user=user, vhost=vhost) for p in d["permissions"] if p["user"] == "customs-feed"],
+}
+for key in ("exchanges", "queues", "bindings", "policies"):
+    out[key] = [dict(o, vhost=vhost) for o in d.get(key, [])]
+print(json.dumps(out))
+PY
+  ) || _die "cannot read $_RRM_INFRA_REPO/deploy/rabbitmq/definitions.json"
+  curl -sf --max-time 10 -u rrm:rrm -H 'content-type: application/json' -X POST --data-binary "$body" "$api/definitions" >/dev/null \
+    || _die "importing the customs feed's definitions into vhost $vhost failed ($api/definitions)"
+  curl -sf --max-time 5 -u rrm:rrm "$api/permissions/$vhost/$user" | grep -q '"configure":"^\$","write":"^\$"' \
+    || _die "the user $user has other permissions than configure ^\$ and write ^\$ in vhost $vhost"
+  curl -sf --max-time 5 -u rrm:rrm "$api/bindings/$vhost/e/rrm.customs.instructions/q/customs.feed" | grep -q '"routing_key":"#"' \
+    || _die "customs.feed is not bound to rrm.customs.instructions in vhost $vhost"
+  curl -sf --max-time 5 -u rrm:rrm "$api/user-limits/$user" | grep -q '"max-connections"' \
+    || _die "the user $user has no connection limit"
+  exit 0
+)
+
 _rmq_down() {
   local pid; pid=$(_rmq_pid)
   [ -n "$pid" ] || { rm -f "$RMQ_DIR/rabbitmq.pid"; return 0; }
@@ -512,7 +549,8 @@ infra_up() (
   _pg_up
   _rmq_wait
   _rmq_ensure_user
-  _say "RabbitMQ ready on 127.0.0.1:$AMQP_PORT (vhost rrm, user rrm), management http://127.0.0.1:$MGMT_PORT"
+  _rmq_customs_feed rrm || exit 1
+  _say "RabbitMQ ready on 127.0.0.1:$AMQP_PORT (vhost rrm, user rrm; the customs system's user customs-feed consumes customs.feed), management http://127.0.0.1:$MGMT_PORT"
 )
 
 infra_down() (
@@ -568,6 +606,7 @@ infra_env() {
   export RRM_AMQP_URL="$RRM_AMQP_BASE/rrm"
   export RRM_MGMT_URL="http://127.0.0.1:$mgmt"
   export RRM_MGMT_USER=rrm RRM_MGMT_PASSWORD=rrm
+  export RRM_CUSTOMS_AMQP_URL="amqp://customs-feed:customs-feed@127.0.0.1:$amqp/rrm" # consume customs.feed only
 }
 
 # grpc_health PORT|HOST:PORT [SERVICE] — 0 only when grpc.health.v1.Health/Check answers

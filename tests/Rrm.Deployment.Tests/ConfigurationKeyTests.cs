@@ -86,9 +86,11 @@ public sealed partial class ConfigurationKeyTests
         // Keys that only feed another value through $(KEY) (host names, secrets).
         var helpers = Interpolation().Matches(rendered.Output).Select(m => m.Groups[1].Value).ToHashSet();
 
-        var keys = objects.Where(o => o.Kind == "ConfigMap").SelectMany(o => o.Find("data") is YamlMappingNode data
+        var services = objects.Where(o => o.Kind == "Deployment" && o.Label("app.kubernetes.io/component") == "service").ToList();
+        // The services' ConfigMaps (not the broker's file of definitions, which no service reads).
+        var keys = objects.Where(o => o.Kind == "ConfigMap" && services.Any(d => d.Text().Contains(o.Name))).SelectMany(o => o.Find("data") is YamlMappingNode data
                 ? data.Children.Keys.Select(k => ((YamlScalarNode)k).Value!) : [])
-            .Concat(objects.Where(o => o.Kind == "Deployment" && o.Label("app.kubernetes.io/component") == "service").SelectMany(o => o.EnvironmentNames()))
+            .Concat(services.SelectMany(o => o.EnvironmentNames()))
             .Where(k => !helpers.Contains(k))
             .Distinct().ToList();
 

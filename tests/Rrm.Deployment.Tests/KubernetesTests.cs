@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Rrm.Testing;
+using YamlDotNet.RepresentationModel;
 
 namespace Rrm.Deployment.Tests;
 
@@ -40,20 +42,80 @@ public sealed class KubernetesTests
         Assert.DoesNotContain(dev, o => o.Kind == "Secret");
     }
 
+    /// <summary>
+    /// Security finding 5: the customs system's broker user consumes the queue the deployment makes for it and nothing
+    /// else, in compose (deploy/rabbitmq/definitions.json, which the broker tests apply), the dev overlay (its customs
+    /// objects, imported after start) and prod (the topology operator's resources): the same user, permissions,
+    /// limits, queue, binding and max-length policy everywhere.
+    /// </summary>
     [Fact]
-    public async Task The_customs_feed_user_may_read_the_feed_but_publish_nowhere()
+    public async Task Compose_and_both_overlays_give_the_customs_user_no_configure_or_write_and_a_bounded_queue_of_its_own()
     {
+        var compose = CustomsObjects(JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "rabbitmq", "definitions.json")))!);
+        var permission = compose["permissions"]!.AsArray().Single()!;
+        Assert.Equal(("^$", "^$", @"^customs\.feed$"), ((string)permission["configure"]!, (string)permission["write"]!, (string)permission["read"]!));
+        Assert.Equal("customs-feed", (string)compose["users"]!.AsArray().Single()!["name"]!);
+        var policy = compose["policies"]!.AsArray().Single()!;
+        Assert.Matches((string)policy["pattern"]!, "customs.feed");
+        Assert.Equal("drop-head", (string)policy["definition"]!["overflow"]!);
+        Assert.True((long)policy["definition"]!["max-length"]! > 0 && (long)policy["definition"]!["max-length-bytes"]! > 0);
+        var binding = compose["bindings"]!.AsArray().Single()!;
+        Assert.Equal(("rrm.customs.instructions", "customs.feed", "#"), ((string)binding["source"]!, (string)binding["destination"]!, (string)binding["routing_key"]!));
+        var limits = compose["users"]!.AsArray().Single()!["limits"]!;
+
+        // Compose loads the file at every start (and so gets no default user: the file has the services' one).
+        var composeFile = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docker-compose.yml"));
+        Assert.Contains("./deploy/rabbitmq/definitions.json:/etc/rabbitmq/rrm-definitions.json:ro", composeFile);
+        Assert.Contains("./deploy/rabbitmq/rabbitmq.conf:/etc/rabbitmq/conf.d/", composeFile);
+        Assert.Contains("load_definitions = /etc/rabbitmq/rrm-definitions.json", await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "rabbitmq", "rabbitmq.conf")));
+
+        // Dev: the same customs objects (its user's password comes from the Secret), imported once the node answers.
+        var dev = await Manifests.RenderAsync(Path.Combine(Repository.Root, "k8s"), "dev");
+        var devData = (YamlMappingNode)dev.Single(o => o.Kind == "ConfigMap" && o.Name.StartsWith("rabbitmq-customs-feed")).Find("data")!;
+        var devJson = JsonNode.Parse(((YamlScalarNode)devData[new YamlScalarNode("rabbitmq-customs-feed.json")]).Value!)!;
+        Assert.True(JsonNode.DeepEquals(compose, CustomsObjects(devJson)), $"dev: {CustomsObjects(devJson).ToJsonString()}\ncompose: {compose.ToJsonString()}");
+        var broker = dev.Single(o => o.Kind == "StatefulSet" && o.Name == "rabbitmq").Text();
+        Assert.Contains("rabbitmqctl -q import_definitions /etc/rrm/rabbitmq-customs-feed.json", broker);
+        Assert.Contains("rrm-customs-feed", broker);
+
+        // Prod: the topology operator's resources, with the same values.
         var prod = await Manifests.RenderAsync(Path.Combine(Repository.Root, "k8s"), "prod");
-        var permission = prod.Single(o => o.Kind == "Permission" && o.Name == "customs-feed");
+        var prodPermission = prod.Single(o => o.Kind == "Permission" && o.Name == "customs-feed");
+        Assert.Equal(((string)permission["configure"]!, (string)permission["write"]!, (string)permission["read"]!),
+            (prodPermission.Str("spec.permissions.configure"), prodPermission.Str("spec.permissions.write"), prodPermission.Str("spec.permissions.read")));
+        var prodUser = prod.Single(o => o.Kind == "User" && o.Name == "customs-feed");
+        Assert.Equal(((int)limits["max-connections"]!, (int)limits["max-channels"]!), (prodUser.Int("spec.limits.connections"), prodUser.Int("spec.limits.channels")));
+        var queue = prod.Single(o => o.Kind == "Queue" && o.Str("spec.name") == "customs.feed");
+        Assert.Equal(("rrm", "true"), (queue.Str("spec.vhost"), queue.Str("spec.durable")));
+        var prodBinding = prod.Single(o => o.Kind == "Binding" && o.Str("spec.destination") == "customs.feed");
+        Assert.Equal(((string)binding["source"]!, "queue", "#"), (prodBinding.Str("spec.source"), prodBinding.Str("spec.destinationType"), prodBinding.Str("spec.routingKey")));
+        var exchange = prod.Single(o => o.Kind == "Exchange" && o.Str("spec.name") == "rrm.customs.instructions");
+        Assert.Equal(("topic", "true", "false"), (exchange.Str("spec.type"), exchange.Str("spec.durable"), exchange.Str("spec.autoDelete")));
+        var prodPolicy = prod.Single(o => o.Kind == "Policy" && o.Str("spec.name") == (string)policy["name"]!);
+        Assert.Equal(((string)policy["pattern"]!, "queues", (string)policy["definition"]!["overflow"]!), (prodPolicy.Str("spec.pattern"), prodPolicy.Str("spec.applyTo"), prodPolicy.Str("spec.definition.overflow")));
+        Assert.Equal(((long)policy["definition"]!["max-length"]!, (long)policy["definition"]!["max-length-bytes"]!),
+            (long.Parse(prodPolicy.Str("spec.definition.max-length")), long.Parse(prodPolicy.Str("spec.definition.max-length-bytes"))));
+        Assert.DoesNotContain(prod, o => o.Kind == "Permission" && o.Name != "rrm-services" && o.Name != "customs-feed");
+    }
 
-        var (configure, write, read) = (permission.Str("spec.permissions.configure"), permission.Str("spec.permissions.write"), permission.Str("spec.permissions.read"));
-
-        Assert.Matches(read, "rrm.customs.instructions");
-        Assert.Matches(read, "customs.impro-watch");
-        Assert.DoesNotMatch(write, "rrm.customs.instructions");
-        Assert.DoesNotMatch(configure, "rrm.customs.instructions");
-        Assert.DoesNotMatch(read, "petition-received");
-        Assert.Matches(configure, "customs.impro-watch");
+    /// <summary>The customs objects of a definitions file: its user (without password) and permissions, and the topology.</summary>
+    private static JsonObject CustomsObjects(JsonNode definitions)
+    {
+        var users = definitions["users"]!.AsArray().Where(u => (string?)u!["name"] == "customs-feed").Select(u =>
+        {
+            var user = u!.DeepClone().AsObject();
+            user.Remove("password");
+            user.Remove("password_hash");
+            return (JsonNode)user;
+        });
+        var result = new JsonObject
+        {
+            ["users"] = new JsonArray(users.ToArray()),
+            ["permissions"] = new JsonArray(definitions["permissions"]!.AsArray().Where(p => (string?)p!["user"] == "customs-feed").Select(p => p!.DeepClone()).ToArray()),
+        };
+        foreach (var key in new[] { "exchanges", "queues", "bindings", "policies" })
+            result[key] = new JsonArray(definitions[key]!.AsArray().Select(o => o!.DeepClone()).ToArray());
+        return result;
     }
 
     /// <summary>Each change breaks the manifests in a way the checks must catch, naming the problem.</summary>

@@ -22,6 +22,10 @@ const CUSTOM = {
   'rabbitmq.com/v1beta1/Vhost': ['spec.name', 'spec.rabbitmqClusterReference.name'],
   'rabbitmq.com/v1beta1/User': ['spec.importCredentialsSecret.name', 'spec.rabbitmqClusterReference.name'],
   'rabbitmq.com/v1beta1/Permission': ['spec.vhost', 'spec.userReference.name', 'spec.permissions', 'spec.rabbitmqClusterReference.name'],
+  'rabbitmq.com/v1beta1/Exchange': ['spec.name', 'spec.vhost', 'spec.type', 'spec.durable', 'spec.rabbitmqClusterReference.name'],
+  'rabbitmq.com/v1beta1/Queue': ['spec.name', 'spec.vhost', 'spec.type', 'spec.durable', 'spec.rabbitmqClusterReference.name'],
+  'rabbitmq.com/v1beta1/Binding': ['spec.vhost', 'spec.source', 'spec.destination', 'spec.destinationType', 'spec.routingKey', 'spec.rabbitmqClusterReference.name'],
+  'rabbitmq.com/v1beta1/Policy': ['spec.name', 'spec.vhost', 'spec.pattern', 'spec.applyTo', 'spec.definition', 'spec.rabbitmqClusterReference.name'],
 };
 const WORKLOADS = { Deployment: true, StatefulSet: true, DaemonSet: true, Job: false, CronJob: false }; // kind -> long-running
 

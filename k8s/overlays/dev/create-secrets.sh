@@ -8,4 +8,6 @@ kubectl create namespace rrm --dry-run=client -o yaml | kubectl apply -f -
 secret() { kubectl -n rrm create secret generic "$1" "${@:2}" --dry-run=client -o yaml | kubectl apply -f -; }
 secret rrm-postgres --from-literal=username=rrm --from-literal=password="$(random 24)"
 secret rrm-rabbitmq --from-literal=username=rrm --from-literal=password="$(random 24)"
+# The customs system's broker user (consume customs.feed only); its name is fixed by rabbitmq-customs-feed.json.
+secret rrm-customs-feed --from-literal=username=customs-feed --from-literal=password="$(random 24)"
 secret rrm-auth --from-literal=signing-key="$(random 48)"
