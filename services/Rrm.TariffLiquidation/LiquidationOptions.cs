@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Rrm.TariffLiquidation;
 
 /// <summary>The Tariff-Liquidation service's settings (section "Liquidation").</summary>
-public sealed class LiquidationOptions
+public sealed class LiquidationOptions : IValidatableObject
 {
     public const string SectionName = "Liquidation";
 
@@ -12,4 +14,32 @@ public sealed class LiquidationOptions
     /// that sends numbers the formula refuses (docs/operations.md).
     /// </summary>
     public bool EnforceCheckDigit { get; set; } = true;
+
+    /// <summary>
+    /// How long a <c>RegisterEntries</c> stream may go without sending its next message (its first included) before
+    /// it ends with DEADLINE_EXCEEDED and nothing of it is stored.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "must be from 1 second to 1 hour (e.g. 00:00:30)")]
+    public TimeSpan EntryStreamIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a <c>RegisterEntries</c> stream may take to send all its messages before it ends with DEADLINE_EXCEEDED
+    /// and nothing of it is stored. A load of 200,000 entries takes seconds (bench/README.md, "bulk entries").
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "must be from 1 second to 1 day (e.g. 00:10:00)")]
+    public TimeSpan EntryStreamMaxDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// <c>RegisterEntries</c> streams one instance serves at once; another is refused with RESOURCE_EXHAUSTED. Each holds
+    /// two database connections while it loads: 8 take 16 of Npgsql's default pool of 100 (Maximum Pool Size), leaving
+    /// the rest to the gate and the other calls.
+    /// </summary>
+    [Range(1, 1000, ErrorMessage = "must be from 1 to 1000")]
+    public int MaxConcurrentEntryStreams { get; set; } = 8;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (EntryStreamIdleTimeout > EntryStreamMaxDuration)
+            yield return new ValidationResult($"must not be longer than EntryStreamMaxDuration ({EntryStreamMaxDuration})", [nameof(EntryStreamIdleTimeout)]);
+    }
 }

@@ -34,6 +34,7 @@ public static class TariffLiquidationModule
             typeof(FacilityMidAddedConsumer),
         ]));
         builder.Services.AddValidatedOptions<LiquidationOptions>(LiquidationOptions.SectionName);
+        EntryStreamLimits.Register(builder.Services);
         builder.Services.AddDatabaseNotificationChannel(InstructionLedger.Channel);
         builder.Services.AddHostedService<FeedTopology>();
         builder.Services.AddScoped<OrderDesk>();

@@ -20,7 +20,8 @@ namespace Rrm.TariffLiquidation.Application;
 /// COPY) straight into the entries table, in one transaction. An entry number seen before, earlier in the
 /// stream or already registered (looked up per message on a second connection), is counted and skipped, so
 /// the first copy of a number wins and a registered entry stays. One bad entry fails the stream and stores
-/// nothing.
+/// nothing. The connections are opened when the first message arrives; how long a stream may take and how many run
+/// at once is bounded by <see cref="Grpc.EntryStreamLimits"/>.
 /// </summary>
 internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<LiquidationOptions> options, IOptions<ConnectionStringOptions> connections,
     TimeProvider clock, ILogger<EntryRegistry> logger)
@@ -33,6 +34,8 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
 
     public async Task<RegisterEntriesResponse> RegisterAsync(IAsyncStreamReader<RegisterEntriesRequest> stream, CancellationToken ct)
     {
+        // Nothing is opened before the first message: a stream that sends nothing holds no connection (docs/security.md, "Limits").
+        if (!await stream.MoveNext(ct)) throw new RequestValidationException([new("entries", "the stream carried no entries")]);
         var known = (await db.KnownMids.AsNoTracking().Select(m => m.Mid).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
@@ -114,7 +117,7 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
         var violations = new List<FieldViolation>();
         var seen = new HashSet<long>();
         long received = 0;
-        while (await stream.MoveNext(ct))
+        do // the first message was read before the connections were opened
         {
             if (stream.Current.Entries.Count > MaxBatch)
                 throw new RequestValidationException([new("entries", $"a message carries at most {MaxBatch} entries (message with entry {received} has {stream.Current.Entries.Count})")]);
@@ -129,6 +132,7 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
             var registered = await RegisteredAsync(lookup, rows, ct);
             await ready.WriteAsync(registered.Count == 0 ? rows : rows.Where(r => !registered.Contains(r.EntryNumber)).ToList(), ct);
         }
+        while (await stream.MoveNext(ct));
         if (violations.Count > 0) throw new RequestValidationException(violations);
         if (received == 0) throw new RequestValidationException([new("entries", "the stream carried no entries")]);
         return received;
