@@ -33,6 +33,7 @@ internal sealed class WebhookTargets(IOptions<NotificationOptions> options)
             lookup.CancelAfter(SaveTimeLookup);
             // A name that does not resolve now is accepted: the check at connect time still applies to whatever it becomes.
             try { addresses = await Dns.GetHostAddressesAsync(host, lookup.Token); }
+            catch (ArgumentException) { return "has no valid host name"; } // too long, or not a name DNS can look up
             catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !ct.IsCancellationRequested)) { return null; }
         }
         return addresses.FirstOrDefault(a => !IsPublic(a)) is { } inside
