@@ -36,8 +36,19 @@ public static class NotificationModule
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddSingleton<PetitionerContacts>();
         builder.Services.AddHostedService<Dispatcher>();
+        builder.Services.AddSingleton<WebhookTargets>();
         builder.Services.AddHttpClient(WebhookSender.ClientName, (sp, client) =>
-            client.Timeout = sp.GetRequiredService<IOptions<NotificationOptions>>().Value.WebhookTimeout);
+                client.Timeout = sp.GetRequiredService<IOptions<NotificationOptions>>().Value.WebhookTimeout)
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                // Each connection is checked on the address it goes to; a redirect or a proxy would go past that.
+                ConnectCallback = sp.GetRequiredService<WebhookTargets>().ConnectAsync,
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                UseCookies = false,
+            })
+            // The client's own log lines would carry the webhook's URL, credentials and query included.
+            .RemoveAllLoggers();
         builder.Services.AddServiceClient<PetitionService.PetitionServiceClient>(sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value.PetitionUrl);
         return builder;
     }

@@ -38,6 +38,18 @@ public sealed class NotificationOptions
     /// <summary>How often the dispatcher looks for due notifications when nothing wakes it.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")] public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Webhooks may be plain http. Off in production (https only); local development and tests turn it on for their
+    /// local listeners.
+    /// </summary>
+    public bool AllowHttpWebhooks { get; set; }
+
+    /// <summary>
+    /// Webhooks may go to loopback, private, link-local and other inside addresses. Off in production, where a webhook
+    /// must not reach into the network; local development and tests turn it on for a listener on 127.0.0.1.
+    /// </summary>
+    public bool AllowPrivateWebhookTargets { get; set; }
+
     /// <summary>Deliveries in flight at once: a slow recipient does not hold the others up.</summary>
     [Range(1, 256)] public int Parallelism { get; set; } = 16;
 }

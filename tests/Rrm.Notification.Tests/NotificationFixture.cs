@@ -2,6 +2,7 @@ using System.Text.Json;
 using Grpc.Core;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Rrm.Contracts.Events;
 using Rrm.Grpc.Notification.V1;
 using Rrm.Grpc.Petition.V1;
@@ -15,8 +16,10 @@ namespace Rrm.Notification.Tests;
 
 /// <summary>
 /// The Notification service with what it talks to: the Petition service (petitioners' addresses), a real SMTP
-/// server (recipients containing "refused" are refused) and a real HTTP listener for webhooks; a directory with
-/// one recipient per role. Retries are fast: 3 attempts, 100 ms apart and doubling.
+/// server (recipients containing "refused" are refused, the reply quoting the address as relays do) and a real HTTP
+/// listener for webhooks on 127.0.0.1, which plain-http and private webhook targets are explicitly allowed for (they
+/// are not in production); a directory with one recipient per role. Retries are fast: 3 attempts, 100 ms apart and
+/// doubling. What the service logs is kept in <see cref="Logs"/>.
 /// </summary>
 public class NotificationFixture() : ServiceFixture<NotificationDbContext>(NotificationDbContext.SchemaName)
 {
@@ -27,6 +30,7 @@ public class NotificationFixture() : ServiceFixture<NotificationDbContext>(Notif
     public ServiceFactory<PetitionDbContext> Petition { get; private set; } = null!;
     public SmtpSink Smtp { get; private set; } = null!;
     public WebhookReceiver Webhooks { get; private set; } = null!;
+    public CapturedLogs Logs { get; } = new();
 
     protected override async Task BeforeStartAsync()
     {
@@ -45,10 +49,15 @@ public class NotificationFixture() : ServiceFixture<NotificationDbContext>(Notif
         ["Notification:PollInterval"] = "00:00:00.100",
         ["Notification:WebhookTimeout"] = "00:00:01",
         ["Notification:Lease"] = "00:00:05",
+        ["Notification:AllowHttpWebhooks"] = "true",
+        ["Notification:AllowPrivateWebhookTargets"] = "true",
     };
 
-    protected override void ConfigureServices(IServiceCollection services) =>
+    protected override void ConfigureServices(IServiceCollection services)
+    {
         services.AddGrpcClient<PetitionService.PetitionServiceClient>().ConfigurePrimaryHttpMessageHandler(() => Petition.Server.CreateHandler());
+        services.AddSingleton<ILoggerProvider>(Logs);
+    }
 
     public override async Task InitializeAsync()
     {
@@ -74,29 +83,33 @@ public class NotificationFixture() : ServiceFixture<NotificationDbContext>(Notif
 
     public NotificationService.NotificationServiceClient Notifications() => new(Service.CreateChannel());
 
-    /// <summary>A petition submitted to the Petition service (its PetitionReceived reaches this service); the petitioner writes in Spanish.</summary>
-    public async Task<Rrm.Grpc.Petition.V1.Petition> SubmitPetitionAsync(string email = "contacto@lsom.example")
+    /// <summary>
+    /// A petition submitted to the Petition service (its PetitionReceived reaches this service); the petitioner writes
+    /// in Spanish, or is anonymous when <paramref name="email"/> is null.
+    /// </summary>
+    public async Task<Rrm.Grpc.Petition.V1.Petition> SubmitPetitionAsync(string? email = "contacto@lsom.example")
     {
         var facilities = new FacilityService.FacilityServiceClient(Petition.CreateChannel());
         var impro = Samples.Impro();
         impro.StreetAddress = $"Carretera 57 km {Random.Shared.Next(100_000, 999_999)}";
         var facility = (await facilities.RegisterFacilityAsync(impro, Analyst)).Facility;
         var request = Samples.ImproPetition(facility.FacilityId);
-        request.Petitioner.ContactEmail = email;
+        request.Petitioner = email is null ? new Petitioner { Anonymous = true } : request.Petitioner;
+        if (email is not null) request.Petitioner.ContactEmail = email;
         return (await new PetitionService.PetitionServiceClient(Petition.CreateChannel()).SubmitPetitionAsync(request, Analyst)).Petition;
     }
 
     public Task PublishAsync(object @event, Guid? messageId = null) =>
         Service.Services.GetRequiredService<IBus>().Publish(@event, @event.GetType(), c => c.MessageId = messageId ?? NewId.NextGuid());
 
-    /// <summary>The notifications made so far (oldest first), optionally of one case or petition.</summary>
-    public async Task<List<Rrm.Grpc.Notification.V1.Notification>> ListAsync(string caseId = "", string petitionId = "")
+    /// <summary>The notifications made so far (oldest first), optionally of one case or petition, as <paramref name="reader"/> sees them (default: the ILC, who sees all).</summary>
+    public async Task<List<Rrm.Grpc.Notification.V1.Notification>> ListAsync(string caseId = "", string petitionId = "", Metadata? reader = null)
     {
         var all = new List<Rrm.Grpc.Notification.V1.Notification>();
         var request = new ListNotificationsRequest { CaseId = caseId, PetitionId = petitionId, PageSize = 500 };
         do
         {
-            var page = await Notifications().ListNotificationsAsync(request, Admin);
+            var page = await Notifications().ListNotificationsAsync(request, reader ?? Analyst);
             all.AddRange(page.Notifications);
             request.PageToken = page.NextPageToken;
         } while (request.PageToken.Length > 0);

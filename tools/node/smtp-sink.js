@@ -4,7 +4,8 @@
 //   node smtp-sink.js PORT OUT.jsonl [--refuse REGEX]
 // Every accepted message is appended to OUT.jsonl as one JSON line:
 //   {receivedAt, from, to: [...], subject, text, messageId, language, headers: {...}}
-// --refuse: recipients whose address matches REGEX are refused with 550 (to test failing deliveries).
+// --refuse: recipients whose address matches REGEX are refused with "550 5.1.1 <address>: Recipient address rejected…"
+// (to test failing deliveries).
 'use strict';
 const fs = require('fs');
 const { SMTPServer } = require('smtp-server');
@@ -21,9 +22,13 @@ const refuse = refuseAt >= 0 ? new RegExp(rest[refuseAt + 1]) : null;
 const server = new SMTPServer({
   authOptional: true,
   disabledCommands: ['STARTTLS', 'AUTH'],
+  hideENHANCEDSTATUSCODES: false, // replies carry RFC 3463 codes ("550 5.1.1 …"), as real relays' do
   logger: false,
   onRcptTo(address, session, callback) {
-    if (refuse && refuse.test(address.address)) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+    // Worded as relays word it (Postfix): the reply quotes the refused address, as a real relay's does.
+    if (refuse && refuse.test(address.address)) {
+      return callback(Object.assign(new Error(`<${address.address}>: Recipient address rejected: User unknown in local recipient table`), { responseCode: 550 }));
+    }
     callback();
   },
   onData(stream, session, callback) {

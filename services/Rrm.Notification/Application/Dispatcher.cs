@@ -119,12 +119,18 @@ internal sealed class Dispatcher(
         }
         catch (Exception e)
         {
-            notice.MarkFailed(e.Message, options.Value.MaxAttempts, clock.GetUtcNow() + Backoff(notice.Attempts));
+            // Only the class of the failure is kept and logged: the servers' answers can name the recipient (docs/security.md).
+            var reason = DeliveryFailedException.Describe(e);
+            notice.MarkFailed(reason, options.Value.MaxAttempts, clock.GetUtcNow() + Backoff(notice.Attempts));
             var channel = new KeyValuePair<string, object?>("channel", $"{notice.Channel}");
             RrmMetrics.NotificationAttemptsFailed.Add(1, channel);
             if (notice.Status == NoticeStatus.Dead) RrmMetrics.NotificationsDead.Add(1, channel);
             logger.LogWarning("Notification {NotificationId} ({Template}) to a {RecipientRole} failed, attempt {Attempts}: {Error}; {Outcome}",
-                notice.Id, notice.Template, notice.Role, notice.Attempts, e.Message, notice.Status == NoticeStatus.Dead ? "dead" : $"next at {notice.NextAttemptAt:O}");
+                notice.Id, notice.Template, notice.Role, notice.Attempts, reason, notice.Status == NoticeStatus.Dead ? "dead" : $"next at {notice.NextAttemptAt:O}");
+            // A failure of this code rather than of the recipient: where it happened, still without any message text.
+            if (e is not (DeliveryFailedException or global::Grpc.Core.RpcException or OperationCanceledException or TimeoutException))
+                logger.LogError("Notification {NotificationId}: unexpected {ExceptionType} while delivering{NewLine}{StackTrace}",
+                    notice.Id, e.GetType().FullName, Environment.NewLine, e.StackTrace);
         }
         await SaveOutcomeAsync(db, notice.LeaseUntil, ct);
     }
@@ -154,7 +160,7 @@ internal sealed class Dispatcher(
         if (notice.IsForPetitioner)
         {
             var address = await services.GetRequiredService<PetitionerContacts>().EmailAsync(notice.PetitionId!.Value, ct)
-                ?? throw new InvalidOperationException("the petition has no contact e-mail address");
+                ?? throw new DeliveryFailedException("petitioner has no contact e-mail address");
             await services.GetRequiredService<EmailSender>().SendAsync(notice, address, ct);
             return;
         }

@@ -3,6 +3,7 @@ using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Rrm.Grpc.Petition.V1;
@@ -12,7 +13,7 @@ using Rrm.ServiceDefaults.Security;
 namespace Rrm.Notification.Application;
 
 /// <summary>E-mail over SMTP (System.Net.Mail). The notification id is the Message-ID, the same on every attempt.</summary>
-internal sealed class EmailSender(IOptions<NotificationOptions> options)
+internal sealed partial class EmailSender(IOptions<NotificationOptions> options)
 {
     public async Task SendAsync(Notice notice, string address, CancellationToken ct)
     {
@@ -36,19 +37,57 @@ internal sealed class EmailSender(IOptions<NotificationOptions> options)
         {
             await client.SendMailAsync(message, timeout.Token);
         }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new DeliveryFailedException("smtp timeout");
+        }
         catch (SmtpException e)
         {
-            // The reply code says whether it is worth trying again; keep it in the notification's error.
-            throw new InvalidOperationException($"SMTP {(int)e.StatusCode} ({e.StatusCode}): {e.Message}", e);
+            // Not wrapped: the exception's message holds the server's reply, which quotes the refused address.
+            throw new DeliveryFailedException(Describe(e));
         }
     }
+
+    /// <summary>"smtp 550 5.1.1 recipient refused": the reply code (whether to try again) and a class, never the server's text.</summary>
+    public static string Describe(SmtpException e)
+    {
+        var code = (int)e.StatusCode;
+        if (e.StatusCode == SmtpStatusCode.GeneralFailure) return "smtp connection failed"; // no reply: unreachable, TLS, DNS
+        var what = e is SmtpFailedRecipientException
+            ? code >= 500 ? "recipient refused" : "recipient deferred"
+            : code >= 500 ? "refused" : "temporary failure";
+        var enhanced = EnhancedCode().Match(e.Message);
+        return enhanced.Success ? $"smtp {code} {enhanced.Groups[1].Value} {what}" : $"smtp {code} {what}";
+    }
+
+    /// <summary>The RFC 3463 code at the start of the reply System.Net.Mail quotes (e.g. "5.1.1"); only digits are kept.</summary>
+    [GeneratedRegex(@"The server response was: ([245]\.\d{1,3}\.\d{1,3})(?!\S)")]
+    private static partial Regex EnhancedCode();
+}
+
+/// <summary>
+/// A failed delivery, as the service keeps and shows it: a class only ("smtp 550 5.1.1 recipient refused",
+/// "webhook http 5xx"). What a mail server or a webhook answered can quote a petitioner's address or describe the
+/// inside of the network, so it is kept nowhere: not in the notification, not in the log.
+/// </summary>
+internal sealed class DeliveryFailedException(string reason) : Exception(reason)
+{
+    /// <summary>The class of any failure of an attempt, for the notification's last error and the log.</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        DeliveryFailedException d => d.Message,
+        RpcException r => $"petition service {r.StatusCode}", // reading the petitioner's address
+        OperationCanceledException or TimeoutException => "timeout",
+        _ => $"internal error ({e.GetType().Name})",
+    };
 }
 
 /// <summary>
 /// Webhooks: an HTTP POST of JSON, signed with HMAC-SHA256 of "&lt;timestamp&gt;.&lt;body&gt;" under the recipient's secret
-/// (the contract is in notification.proto). Any 2xx answer is success.
+/// (the contract is in notification.proto). Any 2xx answer is success. Only to the destinations <see cref="WebhookTargets"/>
+/// allows, and redirects are not followed (the "webhooks" client, NotificationModule).
 /// </summary>
-internal sealed class WebhookSender(IHttpClientFactory http, TimeProvider clock)
+internal sealed class WebhookSender(IHttpClientFactory http, IOptions<NotificationOptions> options, TimeProvider clock)
 {
     public const string ClientName = "webhooks";
 
@@ -72,9 +111,30 @@ internal sealed class WebhookSender(IHttpClientFactory http, TimeProvider clock)
         request.Headers.Add("X-Rrm-Timestamp", timestamp);
         request.Headers.Add("X-Rrm-Signature", "sha256=" + Sign(recipient.WebhookSecret, timestamp, body));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("rrm-notification", "1"));
-        using var response = await http.CreateClient(ClientName).SendAsync(request, ct);
-        if (!response.IsSuccessStatusCode)
-            throw new HttpRequestException($"the webhook answered {(int)response.StatusCode} {response.ReasonPhrase}");
+        if (recipient.Address.StartsWith("http:", StringComparison.OrdinalIgnoreCase) && !options.Value.AllowHttpWebhooks)
+            throw new DeliveryFailedException("webhook refused: https required"); // saved before https was required
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.CreateClient(ClientName).SendAsync(request, ct);
+        }
+        catch (HttpRequestException e) when (e.InnerException is WebhookDestinationRefusedException)
+        {
+            throw new DeliveryFailedException("webhook refused: destination not allowed");
+        }
+        catch (HttpRequestException)
+        {
+            throw new DeliveryFailedException("webhook connection failed"); // not which error: that would map the network
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new DeliveryFailedException("webhook timeout");
+        }
+        using (response)
+        {
+            // Redirects are not followed (they could lead inside the network): a 3xx is a failure like a 4xx.
+            if (!response.IsSuccessStatusCode) throw new DeliveryFailedException($"webhook http {(int)response.StatusCode / 100}xx");
+        }
     }
 
     public static string Sign(string secret, string timestamp, string body) =>

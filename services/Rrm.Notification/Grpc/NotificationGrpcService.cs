@@ -14,7 +14,8 @@ using Domain = Rrm.Notification.Domain;
 namespace Rrm.Notification.Grpc;
 
 [Authorize]
-internal sealed class NotificationGrpcService(NotificationDbContext db, TemplateRenderer renderer, TimeProvider clock, ILogger<NotificationGrpcService> logger)
+internal sealed class NotificationGrpcService(NotificationDbContext db, TemplateRenderer renderer, WebhookTargets webhooks, TimeProvider clock,
+    ILogger<NotificationGrpcService> logger)
     : NotificationService.NotificationServiceBase
 {
     private const string Readers = $"{Roles.NotificationAdmin},{Roles.IlcAnalyst},{Roles.UstrOfficer},{Roles.Auditor}";
@@ -39,7 +40,7 @@ internal sealed class NotificationGrpcService(NotificationDbContext db, Template
         v.ThrowIfInvalid();
 
         // Oldest first; a notice's position orders the notices of one event (the order of the rules).
-        var query = db.Notices.AsNoTracking();
+        var query = Visible(db.Notices.AsNoTracking(), context);
         if (caseId is not null) query = query.Where(n => n.CaseId == caseId);
         if (petitionId is not null) query = query.Where(n => n.PetitionId == petitionId);
         if (recipientId is not null) query = query.Where(n => n.RecipientId == recipientId);
@@ -59,12 +60,12 @@ internal sealed class NotificationGrpcService(NotificationDbContext db, Template
 
     [Authorize(Roles = Readers)]
     public override async Task<GetNotificationResponse> GetNotification(GetNotificationRequest request, ServerCallContext context) =>
-        new() { Notification = (await LoadAsync(request.NotificationId, tracked: false, context.CancellationToken)).ToProto() };
+        new() { Notification = (await LoadAsync(request.NotificationId, tracked: false, context)).ToProto() };
 
     [Authorize(Roles = Roles.NotificationAdmin)]
     public override async Task<RetryNotificationResponse> RetryNotification(RetryNotificationRequest request, ServerCallContext context)
     {
-        var notice = await LoadAsync(request.NotificationId, tracked: true, context.CancellationToken);
+        var notice = await LoadAsync(request.NotificationId, tracked: true, context);
         notice.Retry(clock.GetUtcNow());
         await db.SaveChangesAsync(context.CancellationToken);
         logger.LogInformation("Notification {NotificationId} brought back for another round of attempts", notice.Id);
@@ -110,9 +111,9 @@ internal sealed class NotificationGrpcService(NotificationDbContext db, Template
         if (channel is null) v.Add("channel", "must be CHANNEL_EMAIL or CHANNEL_WEBHOOK");
         var address = request.Address.Trim();
         if (channel == Domain.Channel.Email && address.Length > 0 && !MailAddress.TryCreate(address, out _)) v.Add("address", "is not an e-mail address");
-        if (channel == Domain.Channel.Webhook && address.Length > 0 &&
-            !(Uri.TryCreate(address, UriKind.Absolute, out var url) && url.Scheme is "https" or "http"))
-            v.Add("address", "is not an http(s) URL");
+        if (channel == Domain.Channel.Webhook && address.Length is > 0 and <= Domain.Recipient.MaxAddressLength
+            && await webhooks.ProblemAsync(address, context.CancellationToken) is { } problem)
+            v.Add("address", problem);
         var language = request.Language.Length == 0 ? "en" : request.Language;
         if (language is not ("en" or "es")) v.Add("language", "must be en or es");
         var secret = request.WebhookSecret.Trim();
@@ -154,12 +155,20 @@ internal sealed class NotificationGrpcService(NotificationDbContext db, Template
         return new DeactivateRecipientResponse { Recipient = recipient.ToProto() };
     }
 
-    private async Task<Domain.Notice> LoadAsync(string id, bool tracked, CancellationToken ct)
+    /// <summary>A notification the caller may see; another is "not found", so that its existence shows nothing either.</summary>
+    private async Task<Domain.Notice> LoadAsync(string id, bool tracked, ServerCallContext context)
     {
         var noticeId = ProtoMapping.ParseId(id, "notification_id");
-        var query = tracked ? db.Notices : db.Notices.AsNoTracking();
-        return await query.SingleOrDefaultAsync(n => n.Id == noticeId, ct) ?? throw new NotFoundException($"No notification has id {id}.");
+        var query = Visible(tracked ? db.Notices : db.Notices.AsNoTracking(), context);
+        return await query.SingleOrDefaultAsync(n => n.Id == noticeId, context.CancellationToken) ?? throw new NotFoundException($"No notification has id {id}.");
     }
+
+    /// <summary>
+    /// Notices to petitioners are the ILC's alone: whether a petition has them tells that it is not anonymous, which
+    /// is confidential to the ILC (docs/security.md). For every other role they do not exist.
+    /// </summary>
+    private static IQueryable<Domain.Notice> Visible(IQueryable<Domain.Notice> notices, ServerCallContext context) =>
+        context.GetHttpContext().User.IsInRole(Roles.IlcAnalyst) ? notices : notices.Where(n => n.Role != Domain.RecipientRole.Petitioner);
 }
 
 internal static class Mapping
@@ -174,7 +183,7 @@ internal static class Mapping
         Role = n.Role.ByName<RecipientRole>(),
         RecipientId = n.RecipientId?.ToString() ?? "",
         Channel = n.Channel.ByName<Channel>(),
-        Address = n.Address,
+        Address = n.Channel == Domain.Channel.Webhook ? Redacted(n.Address) : n.Address,
         Language = n.Language,
         Template = n.Template,
         Subject = n.Subject,
@@ -193,9 +202,20 @@ internal static class Mapping
         Name = r.Name,
         Role = r.Role.ByName<RecipientRole>(),
         Channel = r.Channel.ByName<Channel>(),
-        Address = r.Address,
+        Address = r.Channel == Domain.Channel.Webhook ? Redacted(r.Address) : r.Address,
         Language = r.Language,
         HasWebhookSecret = r.WebhookSecret.Length > 0,
         Active = r.Active,
     };
+
+    /// <summary>
+    /// A webhook URL as it is shown: credentials, query and fragment replaced by *** (they often carry a token), e.g.
+    /// https://***@hooks.example/path?***. The stored address is unchanged and is what is called.
+    /// </summary>
+    public static string Redacted(string address)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var url)) return "***";
+        return url.Scheme + "://" + (url.UserInfo.Length > 0 ? "***@" : "") + url.Authority + url.AbsolutePath
+            + (url.Query.Length > 0 ? "?***" : "") + (url.Fragment.Length > 0 ? "#***" : "");
+    }
 }
