@@ -50,6 +50,8 @@ public sealed class AbuseTests(ITestOutputHelper output)
 
         // Meanwhile ordinary work goes on: cases through the four services, and the gate.
         var petitions = await work.RunAsync(await work.RegisterAsync(Pick(100, 15)));
+        // Once the ordinary work has settled, what is left is the abuse (the streams are still held).
+        await Accounting.WaitQuietAsync(stack);
         var loaded = await MedianAsync(() => stack.Instructions.CheckEntriesAsync(check, customs).ResponseAsync);
         var streamStatuses = await CloseAsync(streams, release);
 

@@ -23,6 +23,8 @@ public sealed class Suite : IAsyncLifetime
     public static readonly Metadata Officer = Tokens.For(Roles.UstrOfficer);
     public static readonly Metadata Treasury = Tokens.For(Roles.TreasuryOfficer);
     public static readonly Metadata Admin = Tokens.For(Roles.NotificationAdmin);
+    /// <summary>An administrator who is also an ILC analyst sees the petitioner's notices too (docs/security.md).</summary>
+    public static readonly Metadata AdminAndAnalyst = Tokens.For(Roles.NotificationAdmin, Roles.IlcAnalyst);
 
     public TestDatabase Database { get; private set; } = null!;
     public TestVirtualHost VirtualHost { get; private set; } = null!;
@@ -149,7 +151,7 @@ public sealed class Suite : IAsyncLifetime
     /// <summary>The notifications of a case or petition once each is sent or dead, in the order they were made.</summary>
     public Task<List<Rrm.Grpc.Notification.V1.Notification>> NotifiedAsync(int atLeast, string caseId = "", string petitionId = "") =>
         Eventually.GetAsync(async () => (await Notifications.ListNotificationsAsync(
-                new ListNotificationsRequest { CaseId = caseId, PetitionId = petitionId, PageSize = 500 }, Admin)).Notifications.ToList(),
+                new ListNotificationsRequest { CaseId = caseId, PetitionId = petitionId, PageSize = 500 }, AdminAndAnalyst)).Notifications.ToList(),
             list => list.Count >= atLeast && list.All(n => n.Status is NotificationStatus.Sent or NotificationStatus.Dead),
             TimeSpan.FromSeconds(30), what: $"{atLeast} notifications sent");
 
