@@ -515,7 +515,7 @@ public sealed class EnforcementCase
         var ctx = new ActContext(d.DueDate.AddDays(1), null, "", TreatyClock, outer.RecordedAt, outer.Calendar, outer.Replayed);
         var clocks = CaseStateMachine.ClocksOf(act);
         var closed = clocks.Meets.Concat(clocks.Cancels).Where(k => k != d.Kind && Running(k) is not null).Prepend(d.Kind).ToArray();
-        var lapse = new CaseLapse(d.Kind, act, d.DueDate, ctx.Date, State, LastActDate, LastActFingerprint, closed);
+        var lapse = new CaseLapse(d.Kind, act, d.DueDate, State, LastActDate, LastActFingerprint, closed);
         d.Status = DeadlineStatus.Lapsed;
         d.ClosedOn = ctx.Date;
         Complete(act, ctx, Fingerprint(act, ctx, "lapse"), LapseSummary(d), lapsed: d);
@@ -630,5 +630,10 @@ public sealed record RecordedAct(CaseAct Act, ActContext Context, int FirstEntry
 /// What a lapse changed, so that an act dated inside the period can undo it: the state and last act before it and
 /// the clocks it closed (the lapsed one first).
 /// </summary>
-public sealed record CaseLapse(DeadlineKind Kind, CaseAct Act, DateOnly DueDate, DateOnly Date, CaseState From, DateOnly PreviousActDate,
-    string PreviousFingerprint, DeadlineKind[] Closed);
+public sealed record CaseLapse(DeadlineKind Kind, CaseAct Act, DateOnly DueDate, CaseState From, DateOnly PreviousActDate,
+    string PreviousFingerprint, DeadlineKind[] Closed)
+{
+    /// <summary>The lapse's own date: the day after the period's last.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateOnly Date => DueDate.AddDays(1);
+}

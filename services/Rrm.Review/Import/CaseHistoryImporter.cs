@@ -65,31 +65,17 @@ internal sealed partial class CaseHistoryImporter(
         var started = clock.GetTimestamp();
         foreach (var history in histories)
         {
-            if (imported.TryGetValue(history.Key, out var earlier))
-            {
-                results.Add(earlier.ImportHash == Hash(history)
-                    ? new CaseImportResult { CaseRef = earlier.Reference, Outcome = CaseImportResult.Types.Outcome.Unchanged, CaseId = earlier.Id.ToString(), FinalState = earlier.State.ByName<CaseState>() }
-                    : new CaseImportResult
-                    {
-                        CaseRef = earlier.Reference, Outcome = CaseImportResult.Types.Outcome.Rejected, Row = history.First().Line,
-                        Reason = $"case_ref {earlier.Reference} was already imported with a different history (case {earlier.Id}); nothing was changed",
-                    });
-                continue;
-            }
-            if (clock.GetElapsedTime(started) > budget)
-            {
-                results.Add(new CaseImportResult
-                {
-                    CaseRef = history.Key, Outcome = CaseImportResult.Types.Outcome.Rejected, Row = history.First().Line,
-                    Reason = $"not imported: the request's time budget ({budget.TotalSeconds:0} s) was used up; import the same rows again to continue (imported cases stay unchanged)",
-                });
-                continue;
-            }
             var rows = history.ToList();
             CaseImportResult result;
             try
             {
-                result = await ImportCaseAsync(history.Key, rows, $"{recordedBy} (import)", caller, ct);
+                result = imported.TryGetValue(history.Key, out var earlier)
+                    ? earlier.ImportHash == Hash(rows)
+                        ? Result(earlier.Reference, earlier.Id, earlier.State, CaseImportResult.Types.Outcome.Unchanged)
+                        : throw new RowException(rows[0].Line, $"case_ref {earlier.Reference} was already imported with a different history (case {earlier.Id}); nothing was changed")
+                    : clock.GetElapsedTime(started) > budget
+                        ? throw new RowException(rows[0].Line, $"not imported: the request's time budget ({budget.TotalSeconds:0} s) was used up; import the same rows again to continue (imported cases stay unchanged)")
+                        : await ImportCaseAsync(history.Key, rows, $"{recordedBy} (import)", caller, ct);
             }
             catch (RowException e)
             {
@@ -144,7 +130,7 @@ internal sealed partial class CaseHistoryImporter(
             throw new RowException(rows[0].Line, $"case_ref {reference} was imported concurrently; import again to see its outcome");
         }
         db.ChangeTracker.Clear();
-        return Result(c, CaseImportResult.Types.Outcome.Imported);
+        return Result(reference, c.Id, c.State, CaseImportResult.Types.Outcome.Imported);
     }
 
     private async Task<Domain.EnforcementCase> ReplayAsync(Domain.EnforcementCase? c, CsvRecord row, Domain.ActContext ctx, string detail,
@@ -321,9 +307,9 @@ internal sealed partial class CaseHistoryImporter(
     private static string Hash(IEnumerable<CsvRecord> rows) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', rows.Select(r => string.Join('\u001f', r.Fields.Select(f => f.Trim())))))));
 
-    private static CaseImportResult Result(Domain.EnforcementCase c, CaseImportResult.Types.Outcome outcome) => new()
+    private static CaseImportResult Result(string reference, Guid id, Domain.CaseState state, CaseImportResult.Types.Outcome outcome) => new()
     {
-        CaseRef = c.Reference ?? "", Outcome = outcome, CaseId = c.Id.ToString(), FinalState = c.State.ByName<CaseState>(),
+        CaseRef = reference, Outcome = outcome, CaseId = id.ToString(), FinalState = state.ByName<CaseState>(),
     };
 
     private sealed record Imported(string Reference, string? ImportHash, Guid Id, Domain.CaseState State);

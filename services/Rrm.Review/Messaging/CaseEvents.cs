@@ -12,11 +12,12 @@ internal sealed class CaseEvents
     /// <summary>Queues the events of the acts <paramref name="c"/> recorded since the last call (lapses included).</summary>
     public async Task PublishActsAsync(ReviewDbContext db, EnforcementCase c, CancellationToken ct)
     {
-        foreach (var recorded in c.RecordedActs.Skip(c.PublishedActs))
-        {
-            var reference = await RefAsync(db, c, recorded.Context.Replayed, ct);
-            foreach (var @event in EventsOf(c, recorded, reference)) db.AddEvent(@event);
-        }
+        var unpublished = c.RecordedActs.Skip(c.PublishedActs).ToList();
+        if (unpublished.Count == 0) return;
+        // One reference for the lot (its invocation numbers read every request): the acts differ only in being replayed.
+        var reference = await RefAsync(db, c, replayed: false, ct);
+        foreach (var recorded in unpublished)
+            foreach (var @event in EventsOf(c, recorded, reference with { Replayed = recorded.Context.Replayed })) db.AddEvent(@event);
         c.PublishedActs = c.RecordedActs.Count;
     }
 
