@@ -6,6 +6,11 @@ using static Rrm.Review.Tests.ReviewFixture;
 namespace Rrm.Review.Tests;
 
 /// <summary>The business metrics of DESIGN.md §7 that the Review service reports: cases by state, clocks running.</summary>
+/// <remarks>
+/// The gauges are read in-process, where every Review host of every test class reports them: this class runs alone,
+/// after the others, so that what it reads is its own host's.
+/// </remarks>
+[Collection("metrics")]
 public sealed class MetricsTests(ReviewFixture fixture) : IClassFixture<ReviewFixture>
 {
     [Fact]
@@ -38,3 +43,6 @@ public sealed class MetricsTests(ReviewFixture fixture) : IClassFixture<ReviewFi
         return seen.IsEmpty ? 0 : seen.Max();
     }
 }
+
+[CollectionDefinition("metrics", DisableParallelization = true)]
+public sealed class MetricsCollection;
