@@ -70,6 +70,42 @@ _port_owner() {
   ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*users:((\"\([^\"]*\)\",pid=\([0-9]*\).*/\1 (pid \2)/p' | head -n 1
 }
 
+# The default ports lie in Linux's ephemeral range (32768-60999), from which the kernel picks the local
+# port of every outgoing connection: a client that happens to get 55432 while PostgreSQL starts makes
+# its bind fail ("Address already in use") although nothing listens there (seen once in CI). As root,
+# reserve our ports so the kernel never hands them out (added to the list, never replacing it); where
+# the setting is read-only, the starts below retry such a transient collision instead.
+_reserve_ports() {
+  local f=/proc/sys/net/ipv4/ip_local_reserved_ports current want p
+  _is_root && [ -w "$f" ] || return 0
+  current=$(cat "$f" 2>/dev/null) || return 0
+  want="$PG_PORT,$AMQP_PORT,$MGMT_PORT,$DIST_PORT-$((DIST_PORT + 10))"
+  for p in $PG_PORT $AMQP_PORT $MGMT_PORT; do
+    _port_reserved "$p" "$current" || { echo "${current:+$current,}$want" >"$f" 2>/dev/null; return 0; }
+  done
+}
+
+_port_reserved() { # PORT LIST — LIST as the kernel prints it: "a,b-c,…"
+  local range
+  for range in ${2//,/ }; do
+    [ "$1" -ge "${range%-*}" ] && [ "$1" -le "${range#*-}" ] && return 0
+  done
+  return 1
+}
+
+# Waits (at most 75 s: Linux keeps a closed connection in TIME-WAIT for 60 s) until no socket at all
+# uses PORT as its local port; false when it stays in use or ss is missing.
+_await_port_idle() { # PORT
+  command -v ss >/dev/null || return 1
+  local deadline=$((SECONDS + 75))
+  [ -z "$(ss -Htan "sport = :$1")" ] && return 0
+  _say "port $1 is held by another program's connection (not a listener); waiting until it is free"
+  while [ -n "$(ss -Htan "sport = :$1")" ]; do
+    [ $SECONDS -lt "$deadline" ] || return 1
+    sleep 1
+  done
+}
+
 # Fails with a message naming the port and the variable that moves it.
 _require_free_port() { # PORT VARIABLE WHAT
   _port_open "$1" || return 0
@@ -280,6 +316,11 @@ _pg_start() {
     if [ $SECONDS -lt "$deadline" ] && tail -n 5 "$log" | grep -q 'shared memory block is still in use\|lock file .* already exists'; then
       sleep 1; continue
     fi
+    # The port held by an outgoing connection (see _reserve_ports), not by a listener: it frees soon.
+    if [ $SECONDS -lt $((deadline + 75)) ] && tail -n 5 "$log" | grep -q 'Address already in use' \
+      && ! _port_open "$PG_PORT" && _await_port_idle "$PG_PORT"; then
+      continue
+    fi
     _tail_log "$log"
     _die "PostgreSQL did not start on 127.0.0.1:$PG_PORT within ${WAIT} s (log: $log)"
   done
@@ -348,7 +389,7 @@ _rmq_pid() {
   candidates="$(cat "$RMQ_DIR/rabbitmq.pid" 2>/dev/null) $(pgrep -u rabbitmq -x beam.smp 2>/dev/null | tr '\n' ' ')"
   for pid in $candidates; do
     [[ $pid =~ ^[0-9]+$ ]] || continue
-    tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "$RMQ_DIR" && { echo "$pid"; return 0; }
+    { tr '\0' '\n' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qxF -- "$RMQ_DIR" && { echo "$pid"; return 0; }
   done
   return 0
 }
@@ -442,11 +483,19 @@ _rmq_failed() { # MESSAGE
 }
 
 _rmq_wait() {
-  local deadline=$((SECONDS + WAIT)) grace=$((SECONDS + 10)) pid code
+  local deadline=$((SECONDS + WAIT)) grace=$((SECONDS + 10)) pid code restarted=0
   # Poll the sockets, not `rabbitmqctl await_startup` (which exits 69 until the node has
   # registered, and costs a whole Erlang VM on each try): the AMQP listener opens last in the boot.
   until _amqp_answers; do
     pid=$(_rmq_pid)
+    # A listener port briefly held by an outgoing connection (see _reserve_ports): start once more.
+    if [ -z "$pid" ] && [ $SECONDS -ge "$grace" ] && [ $restarted = 0 ] && grep -q eaddrinuse "$RMQ_LOG" 2>/dev/null \
+      && ! _port_open "$AMQP_PORT" && ! _port_open "$MGMT_PORT" && _await_port_idle "$AMQP_PORT" && _await_port_idle "$MGMT_PORT"; then
+      mv -f "$RMQ_LOG" "$RMQ_LOG.eaddrinuse"
+      restarted=1 grace=$((SECONDS + 10)) deadline=$((SECONDS + WAIT))
+      _rmq_start
+      continue
+    fi
     # -detached forks; the pid file appears a moment later, hence the grace period.
     [ -n "$pid" ] || [ $SECONDS -lt "$grace" ] || _rmq_failed "the RabbitMQ node exited during start-up"
     [ $SECONDS -lt "$deadline" ] || _rmq_failed "RabbitMQ did not answer AMQP on 127.0.0.1:$AMQP_PORT within ${WAIT} s; infra_down stops it"
@@ -545,6 +594,7 @@ infra_up() (
   # Every port is checked before anything starts.
   _pg_check_ports
   _rmq_check_ports
+  _reserve_ports
   _rmq_start # boots in the background while PostgreSQL starts
   _pg_up
   _rmq_wait
