@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
-using DotLiquid;
+using Fluid;
+using Fluid.Values;
 
 namespace Rrm.Notification.Application;
 
@@ -10,7 +11,7 @@ namespace Rrm.Notification.Application;
 public sealed record Rendered(string Subject, string Body, string Template, string Language);
 
 /// <summary>
-/// Renders the Liquid templates (DotLiquid; see docs/adr/0005) in Templates/: <c>&lt;template&gt;.&lt;language&gt;.liquid</c>, whose first line is
+/// Renders the Liquid templates (Fluid; see docs/adr/0005) in Templates/: <c>&lt;template&gt;.&lt;language&gt;.liquid</c>, whose first line is
 /// "Subject: …" and the rest the body, as plain text. A template missing in a language falls back to English.
 /// The model: <c>event</c> (the event's JSON), <c>case</c> (its case, when it has one), <c>event_type</c>,
 /// <c>language</c>, <c>earlier</c> (the latest event of each type received before for the case, by type name, e.g.
@@ -18,7 +19,16 @@ public sealed record Rendered(string Subject, string Body, string Template, stri
 /// </summary>
 public sealed class TemplateRenderer
 {
-    private readonly ConcurrentDictionary<string, (Template Subject, Template Body)?> _templates = new();
+    private readonly ConcurrentDictionary<string, (IFluidTemplate Subject, IFluidTemplate Body)?> _templates = new();
+
+    private static readonly FluidParser Parser = new();
+
+    /// <summary>
+    /// Dates and numbers written invariantly; an unknown filter fails the render (as a typo in a template should) rather
+    /// than passing its input through. The notices are plain text: values are written as they are, never HTML-encoded
+    /// (<see cref="NullEncoder"/> at each render).
+    /// </summary>
+    private static readonly TemplateOptions Options = CreateOptions();
 
     private static readonly string[] MonthsEn = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
     private static readonly string[] MonthsEs = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"];
@@ -41,25 +51,24 @@ public sealed class TemplateRenderer
             using var earlierDocument = JsonDocument.Parse(e.Value);
             return ToModel(earlierDocument.RootElement);
         });
-        var variables = Hash.FromDictionary(new Dictionary<string, object?>
-        {
-            ["event"] = model, ["case"] = model.GetValueOrDefault("case"), ["event_type"] = eventType, ["language"] = used, ["earlier"] = earlier,
-        });
-        string Render(Template t) => t.Render(new RenderParameters(CultureInfo.InvariantCulture)
-        {
-            LocalVariables = variables, Filters = [typeof(Filters)], ErrorsOutputMode = ErrorsOutputMode.Rethrow,
-        });
+        var context = new TemplateContext(Options);
+        context.SetValue("event", model);
+        context.SetValue("case", model.GetValueOrDefault("case"));
+        context.SetValue("event_type", eventType);
+        context.SetValue("language", used);
+        context.SetValue("earlier", earlier);
+        string Render(IFluidTemplate t) => t.Render(context, NullEncoder.Default);
         return new Rendered(Render(compiled.Subject).Trim(), Render(compiled.Body).Trim() + "\n", template, used);
     }
 
-    private ((Template Subject, Template Body) Compiled, string Language)? Find(string template, string language)
+    private ((IFluidTemplate Subject, IFluidTemplate Body) Compiled, string Language)? Find(string template, string language)
     {
         foreach (var lang in language == "en" ? ["en"] : new[] { language, "en" })
             if (_templates.GetOrAdd($"{template}.{lang}", Load) is { } compiled) return (compiled, lang);
         return null;
     }
 
-    private static (Template, Template)? Load(string name)
+    private static (IFluidTemplate, IFluidTemplate)? Load(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Templates/{name}.liquid");
         if (stream is null) return null;
@@ -70,10 +79,16 @@ public sealed class TemplateRenderer
         return (Parse(name, first["Subject:".Length..]), Parse(name, newline < 0 ? "" : text[(newline + 1)..]));
     }
 
-    private static Template Parse(string name, string text)
+    private static IFluidTemplate Parse(string name, string text) =>
+        Parser.TryParse(text, out var template, out var error) ? template : throw new InvalidOperationException($"Templates/{name}.liquid: {error}");
+
+    private static TemplateOptions CreateOptions()
     {
-        try { return Template.Parse(text); }
-        catch (DotLiquid.Exceptions.SyntaxException e) { throw new InvalidOperationException($"Templates/{name}.liquid: {e.Message}"); }
+        var options = new TemplateOptions { CultureInfo = CultureInfo.InvariantCulture, StrictFilters = true };
+        options.Filters.AddFilter("long_date", (input, _, context) =>
+            new StringValue(LongDate(input.ToStringValue(), context.GetValue("language").ToStringValue())));
+        options.Filters.AddFilter("ordinal", (input, _, _) => new StringValue(Ordinal(input.ToStringValue())));
+        return options;
     }
 
     private static object? ToModel(JsonElement e) => e.ValueKind switch
@@ -96,13 +111,8 @@ public sealed class TemplateRenderer
         return language == "es" ? $"{d.Day} de {MonthsEs[d.Month - 1]} de {d.Year}" : $"{MonthsEn[d.Month - 1]} {d.Day}, {d.Year}";
     }
 
-    /// <summary>The templates' own filters (DotLiquid names them by the Ruby convention: LongDate is long_date).</summary>
-    public static class Filters
-    {
-        public static string LongDate(Context context, object? input) => TemplateRenderer.LongDate($"{input}", $"{context["language"]}");
-
-        public static string Ordinal(object? input) => long.TryParse($"{input}", out var n)
-            ? n + ((n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" })
-            : $"{input}";
-    }
+    /// <summary>"25" → "25th"; anything else as it is.</summary>
+    public static string Ordinal(string input) => long.TryParse(input, out var n)
+        ? n + ((n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" })
+        : input;
 }
