@@ -1,3 +1,4 @@
+using Google.Rpc;
 using Grpc.Core;
 using Rrm.Grpc.Common.V1;
 using Rrm.Grpc.Petition.V1;
@@ -119,7 +120,12 @@ public sealed class SubmitPetitionTests(PetitionFixture fixture) : IClassFixture
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains(field + ":", error.Status.Detail);
-        Assert.Contains(error.Trailers, t => t.Key == "rrm-field-violation" && t.Value.StartsWith(field + ":"));
+        // The same, machine-readable: a google.rpc.BadRequest in the standard grpc-status-details-bin trailer.
+        var details = error.GetRpcStatus();
+        Assert.NotNull(details);
+        Assert.Equal((int)StatusCode.InvalidArgument, details.Code);
+        Assert.Equal(error.Status.Detail, details.Message);
+        Assert.Contains(details.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == field && v.Description.Length > 0);
         Assert.Equal(petitions, await fixture.CountAsync("petitions"));
         Assert.Equal(events, await received());
         Assert.Equal(deadlines, await fixture.CountAsync("scheduled_deadlines"));
@@ -135,6 +141,28 @@ public sealed class SubmitPetitionTests(PetitionFixture fixture) : IClassFixture
 
         Assert.Contains("facility_id:", error.Status.Detail);
         Assert.Contains("narrative:", error.Status.Detail);
+        var violations = error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations;
+        Assert.NotNull(violations);
+        Assert.Equal(["facility_id", "narrative"], violations.Select(v => v.Field).Order());
+        Assert.All(violations, v => Assert.Contains($"{v.Field}: {v.Description}", error.Status.Detail));
+    }
+
+    [Fact]
+    public async Task A_request_with_very_many_bad_fields_details_the_first_twenty_and_counts_the_rest()
+    {
+        var facility = await fixture.RegisterAsync();
+        var request = Samples.ImproPetition(facility.FacilityId);
+        request.MexicanLawsCited.Clear();
+        request.MexicanLawsCited.AddRange(Enumerable.Repeat(" ", 42)); // 42 blank laws: 42 violations
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => fixture.Petitions().SubmitPetitionAsync(request, Analyst).ResponseAsync);
+
+        var violations = error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations;
+        Assert.NotNull(violations);
+        Assert.Equal(20, violations.Count);
+        Assert.All(violations, v => Assert.Equal("is required", v.Description));
+        Assert.Equal([.. Enumerable.Range(0, 20).Select(i => $"mexican_laws_cited[{i}]")], violations.Select(v => v.Field));
+        Assert.EndsWith("; and 22 more", error.Status.Detail);
     }
 
     [Fact]
