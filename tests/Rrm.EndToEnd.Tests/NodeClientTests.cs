@@ -5,7 +5,8 @@ namespace Rrm.EndToEnd.Tests;
 
 /// <summary>
 /// A client that is not .NET (tools/node/grpc-client.js: @grpc/grpc-js over the project's protos, its own HS256
-/// tokens) against the four services: health, reflection, errors, and a case from petition to resolution.
+/// tokens) against the four services: health, reflection, errors (with the field violations of an invalid request read
+/// from the standard grpc-status-details-bin trailer), and a case from petition to resolution.
 /// </summary>
 [Collection("suite")]
 public sealed class NodeClientTests(Suite suite)
@@ -34,6 +35,21 @@ public sealed class NodeClientTests(Suite suite)
         AssertError(seen, "emptyLegalName", "INVALID_ARGUMENT", "legal_name");
         AssertError(seen, "tooEarly", "FAILED_PRECONDITION", "awaiting Mexico's answer");
 
+        // The field violations, as a google.rpc.BadRequest that the Node client decoded itself.
+        Assert.Contains(("legal_name", "is required"), Violations(seen, "emptyLegalName"));
+        var petition = Violations(seen, "badPetition");
+        Assert.Contains(("facility_id", "must be an id as returned by this service"), petition);
+        Assert.Contains(("narrative", "is required"), petition);
+        Assert.Contains(("petitioner.contact_email", "is not an e-mail address"), petition);
+        foreach (var name in new[] { "emptyLegalName", "badPetition" })
+        {
+            var status = seen.GetProperty(name).GetProperty("status");
+            Assert.Equal(3, status.GetProperty("code").GetInt32()); // INVALID_ARGUMENT
+            Assert.Equal(seen.GetProperty(name).GetProperty("details").GetString(), status.GetProperty("message").GetString());
+        }
+        // A status without details (no field to name) has no such trailer.
+        Assert.Equal(JsonValueKind.Null, seen.GetProperty("tooEarly").GetProperty("status").ValueKind);
+
         Assert.Equal("2024-07-24", seen.GetProperty("petition").GetProperty("reviewDueDate").GetString());
         var deadlines = seen.GetProperty("requested").GetProperty("deadlines").EnumerateArray()
             .ToDictionary(d => d.GetProperty("kind").GetString()!, d => d.GetProperty("due").GetString());
@@ -52,6 +68,10 @@ public sealed class NodeClientTests(Suite suite)
 
     private static List<string> Names(JsonElement seen, string service) =>
         seen.GetProperty("services").GetProperty(service).EnumerateArray().Select(s => s.GetString()!).ToList();
+
+    private static List<(string Field, string Description)> Violations(JsonElement seen, string name) =>
+        seen.GetProperty(name).GetProperty("status").GetProperty("fieldViolations").EnumerateArray()
+            .Select(v => (v.GetProperty("field").GetString()!, v.GetProperty("description").GetString()!)).ToList();
 
     private static void AssertError(JsonElement seen, string name, string code, string detail)
     {

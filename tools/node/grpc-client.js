@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A client of the Rrm.Services gRPC APIs written without .NET (@grpc/grpc-js and @grpc/proto-loader over the
 // project's own protos), as another agency's system would be: it checks health, discovers the services by
-// reflection, signs its own HS256 tokens, and drives a case from the petition to its resolution.
+// reflection, signs its own HS256 tokens, reads the field violations of an invalid request from the standard
+// grpc-status-details-bin trailer (status-details.js), and drives a case from the petition to its resolution.
 //   node grpc-client.js PETITION REVIEW LIQUIDATION NOTIFICATION SIGNING_KEY
 // Addresses as host:port (or http://host:port). Prints one JSON document of what it saw; exit code 0 when
 // every call answered as the contract says, 1 otherwise (with the reason on stderr).
@@ -10,6 +11,7 @@ const path = require('path');
 const crypto = require('crypto');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
+const { statusDetails } = require('./status-details');
 
 const PROTOS = path.join(__dirname, '..', '..', 'protos');
 const OWN_PROTOS = path.join(__dirname, 'protos');
@@ -45,11 +47,12 @@ function bearer(jwt) {
   return metadata;
 }
 
-// Calls a unary method; resolves with the response, or with {code, details} when `expectError` is set.
+// Calls a unary method; resolves with the response, or, when `expectError` is set, with {code, details} and the
+// google.rpc.Status of the grpc-status-details-bin trailer when the server sent one (statusDetails).
 function call(client, method, request, metadata, expectError = false) {
   return new Promise((resolve, reject) => {
     client[method](request, metadata || new grpc.Metadata(), { deadline: Date.now() + 15000 }, (error, response) => {
-      if (error && expectError) return resolve({ code: grpc.status[error.code], details: error.details });
+      if (error && expectError) return resolve({ code: grpc.status[error.code], details: error.details, status: statusDetails(error) });
       if (error) return reject(new Error(`${method}: ${grpc.status[error.code]}: ${error.details}`));
       if (expectError) return reject(new Error(`${method} succeeded where an error was expected`));
       resolve(response);
@@ -114,6 +117,10 @@ async function main() {
   seen.withoutToken = await call(cases, 'ListCases', {}, null, true);
   seen.withoutRole = await call(cases, 'SubmitRequestForReview', {}, customs, true);
   seen.emptyLegalName = await call(facilities, 'RegisterFacility', { legalName: '', city: 'Saltillo', state: 'COA' }, analyst, true);
+  seen.badPetition = await call(petitions, 'SubmitPetition', {
+    facilityId: 'not-an-id', petitioner: { organization: 'Sindicato Node', contactEmail: 'not an address' }, narrative: '',
+    allegationCategories: ['ALLEGATION_CATEGORY_FREEDOM_OF_ASSOCIATION'], language: 'PETITION_LANGUAGE_EN', receivedDate: date(2024, 6, 24),
+  }, analyst, true);
 
   const suffix = crypto.randomBytes(4).toString('hex');
   const facility = (await call(facilities, 'RegisterFacility', {
