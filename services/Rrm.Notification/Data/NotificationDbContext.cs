@@ -89,5 +89,5 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
 internal sealed class NotificationDbContextFactory : IDesignTimeDbContextFactory<NotificationDbContext>
 {
     public NotificationDbContext CreateDbContext(string[] args) =>
-        new(DatabaseSetup.OptionsFor<NotificationDbContext>("Host=localhost;Database=design_time", NotificationDbContext.SchemaName));
+        new(DatabaseSetup.OptionsFor<NotificationDbContext>(DatabaseSetup.DesignTimeConnectionString, NotificationDbContext.SchemaName));
 }

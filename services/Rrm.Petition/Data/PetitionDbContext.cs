@@ -81,5 +81,5 @@ public sealed class PetitionDbContext(DbContextOptions<PetitionDbContext> option
 internal sealed class PetitionDbContextFactory : IDesignTimeDbContextFactory<PetitionDbContext>
 {
     public PetitionDbContext CreateDbContext(string[] args) =>
-        new(DatabaseSetup.OptionsFor<PetitionDbContext>("Host=localhost;Database=design_time", PetitionDbContext.SchemaName));
+        new(DatabaseSetup.OptionsFor<PetitionDbContext>(DatabaseSetup.DesignTimeConnectionString, PetitionDbContext.SchemaName));
 }

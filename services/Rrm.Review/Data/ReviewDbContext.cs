@@ -115,5 +115,5 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) :
 internal sealed class ReviewDbContextFactory : IDesignTimeDbContextFactory<ReviewDbContext>
 {
     public ReviewDbContext CreateDbContext(string[] args) =>
-        new(DatabaseSetup.OptionsFor<ReviewDbContext>("Host=localhost;Database=design_time", ReviewDbContext.SchemaName));
+        new(DatabaseSetup.OptionsFor<ReviewDbContext>(DatabaseSetup.DesignTimeConnectionString, ReviewDbContext.SchemaName));
 }

@@ -124,5 +124,5 @@ public sealed class InstructionCounter
 internal sealed class LiquidationDbContextFactory : IDesignTimeDbContextFactory<LiquidationDbContext>
 {
     public LiquidationDbContext CreateDbContext(string[] args) =>
-        new(DatabaseSetup.OptionsFor<LiquidationDbContext>("Host=localhost;Database=design_time", LiquidationDbContext.SchemaName));
+        new(DatabaseSetup.OptionsFor<LiquidationDbContext>(DatabaseSetup.DesignTimeConnectionString, LiquidationDbContext.SchemaName));
 }

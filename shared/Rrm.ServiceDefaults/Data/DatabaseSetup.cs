@@ -18,6 +18,13 @@ public static class DatabaseSetup
     public static DbContextOptions<TDb> OptionsFor<TDb>(string connectionString, string schema) where TDb : DbContext =>
         (DbContextOptions<TDb>)new DbContextOptionsBuilder<TDb>().UseServiceDatabase(connectionString, schema).Options;
 
+    /// <summary>
+    /// The database of a design-time factory (<c>dotnet ef</c>, tools/ef): <c>ConnectionStrings__Postgres</c> as the
+    /// service reads it (tools/ef sets the local suite's), else a placeholder that only commands needing no database use.
+    /// </summary>
+    public static string DesignTimeConnectionString =>
+        Environment.GetEnvironmentVariable("ConnectionStrings__Postgres") is { Length: > 0 } configured ? configured : "Host=localhost;Database=design_time";
+
     /// <summary>The channel the outbox trigger notifies and the relay listens on.</summary>
     public static string OutboxChannel(string schema) => $"{schema}_outbox";
 
