@@ -360,6 +360,307 @@ _pg_service_roles() {
   done
 }
 
+_pg_down() {
+  _pg_running || return 0
+  _pg_ctl -m fast -w -t "$WAIT" stop >/dev/null 2>&1 \
+    || _pg_ctl -m immediate -w -t 10 stop >/dev/null 2>&1 \
+    || { local pid; pid=$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null); [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; }
+  _pg_running && _die "PostgreSQL (data $PG_DIR/data) did not stop"
+  _say "PostgreSQL stopped"
+}
+
+# ------------------------------------------------------------------ RabbitMQ
+
+# The node's whole environment, in a clean `env -i` so nothing from the caller (RABBITMQ_NODE_PORT,
+# ERL_FLAGS, …) leaks in, and nothing from /etc/rabbitmq is read:
+#  - HOME is the node folder, so the Erlang cookie is $RMQ_DIR/.erlang.cookie, not ~rabbitmq's;
+#  - the listeners come from rabbitmq.conf only (no RABBITMQ_NODE_PORT/NODE_IP_ADDRESS);
+#  - RABBITMQ_CTL_DIST_PORT_MIN/MAX: the CLI tools (rabbitmqctl, rabbitmq-diagnostics) are Erlang
+#    nodes too and listen on a distribution port taken from 35672-35682 unless told otherwise. A
+#    CLI polling a starting node can thus grab the node's own AMQP port when that lies in the range:
+#    the node then dies with `eaddrinuse` on a port where nothing listens a moment later (the
+#    "mystery" in TOOLCHAIN.md §10, reproduced with AMQP port 35672). Our CLI uses DIST+1..DIST+10.
+#  - distribution and a newly started epmd bind to loopback only.
+_rmq_env() {
+  local loopback='-kernel inet_dist_use_interface {127,0,0,1}'
+  _as rabbitmq env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME="$RMQ_DIR" \
+    RABBITMQ_NODENAME="$RMQ_NODE" RABBITMQ_DIST_PORT="$DIST_PORT" \
+    RABBITMQ_CTL_DIST_PORT_MIN=$((DIST_PORT + 1)) RABBITMQ_CTL_DIST_PORT_MAX=$((DIST_PORT + 10)) \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="$loopback" RABBITMQ_CTL_ERL_ARGS="$loopback" ERL_EPMD_ADDRESS=127.0.0.1 \
+    RABBITMQ_MNESIA_BASE="$RMQ_DIR/mnesia" RABBITMQ_LOG_BASE="$RMQ_DIR/log" RABBITMQ_PID_FILE="$RMQ_DIR/rabbitmq.pid" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$RMQ_DIR/enabled_plugins" RABBITMQ_CONFIG_FILE="$RMQ_DIR/rabbitmq.conf" \
+    RABBITMQ_ADVANCED_CONFIG_FILE="$RMQ_DIR/advanced.config" RABBITMQ_CONF_ENV_FILE="$RMQ_DIR/rabbitmq-env.conf" \
+    "$@"
+}
+
+_rmqctl() { (cd "$RMQ_DIR" && _rmq_env timeout "$WAIT" "$RMQ_BIN/rabbitmqctl" -q "$@"); }
+
+# The pid of our node's beam.smp, or nothing. Its command line carries `-home $RMQ_DIR`, which tells
+# it apart from a system-wide node and from a recycled pid in a stale pid file.
+_rmq_pid() {
+  local pid candidates
+  candidates="$(cat "$RMQ_DIR/rabbitmq.pid" 2>/dev/null) $(pgrep -u rabbitmq -x beam.smp 2>/dev/null | tr '\n' ' ')"
+  for pid in $candidates; do
+    [[ $pid =~ ^[0-9]+$ ]] || continue
+    { tr '\0' '\n' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qxF -- "$RMQ_DIR" && { echo "$pid"; return 0; }
+  done
+  return 0
+}
+
+# An AMQP 0-9-1 protocol header must be answered with a method frame (type 1: Connection.Start).
+_amqp_answers() {
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$AMQP_PORT" || exit 1
+    printf 'AMQP\x00\x00\x09\x01' >&3
+    [ "$(timeout 3 head -c 1 <&3 | od -An -tx1 | tr -d ' \n')" = 01 ]
+  ) 2>/dev/null
+}
+
+_mgmt_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" 2>/dev/null || true; }
+
+_rmq_configure() {
+  mkdir -p "$RMQ_DIR/mnesia" "$RMQ_DIR/log" || _die "cannot create $RMQ_DIR"
+  # default_* seed the user and vhost when the node's database is created (first start); later
+  # starts keep whatever is there, and _rmq_ensure_user repairs it if needed.
+  cat >"$RMQ_DIR/rabbitmq.conf" <<CONF
+# Written by scripts/infra.sh on every infra_up; edit the script, not this file.
+listeners.tcp.1 = 127.0.0.1:$AMQP_PORT
+listeners.ssl = none
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $MGMT_PORT
+default_user = rrm
+default_pass = rrm
+default_vhost = rrm
+default_user_tags.administrator = true
+default_permissions.configure = .*
+default_permissions.write = .*
+default_permissions.read = .*
+log.file.level = info
+log.console = false
+CONF
+  echo '[rabbitmq_management].' >"$RMQ_DIR/enabled_plugins"
+  echo '[].' >"$RMQ_DIR/advanced.config"
+  : >"$RMQ_DIR/rabbitmq-env.conf" # keeps /etc/rabbitmq/rabbitmq-env.conf out
+  if [ ! -s "$RMQ_DIR/.erlang.cookie" ]; then
+    # Our own cookie, so rabbitmqctl (same HOME) can talk to the node; never ~rabbitmq/.erlang.cookie.
+    LC_ALL=C tr -dc '[:upper:]' </dev/urandom | head -c 32 >"$RMQ_DIR/.erlang.cookie"
+  fi
+  chmod 400 "$RMQ_DIR/.erlang.cookie"
+  _is_root && chown -R rabbitmq: "$RMQ_DIR"
+  return 0
+}
+
+_rmq_check_ports() {
+  local p
+  for p in "$AMQP_PORT" "$MGMT_PORT" "$DIST_PORT"; do
+    { [[ $p =~ ^[0-9]+$ ]] && [ "$p" -ge 1 ] && [ "$p" -le 65535 ]; } \
+      || _die "RabbitMQ port '$p' is not a TCP port (1-65535): check RRM_AMQP_PORT, RRM_MGMT_PORT, RRM_AMQP_DIST_PORT"
+    # Any other RabbitMQ CLI on the machine (e.g. rabbitmqctl for the system node) takes a port
+    # from 35672-35682 while it runs: our node would lose its listener to it now and then.
+    [ "$p" -lt 35672 ] || [ "$p" -gt 35682 ] \
+      || _die "port $p is in 35672-35682, which RabbitMQ's CLI tools use for themselves; choose ports outside it"
+  done
+  [ $((DIST_PORT + 10)) -le 65535 ] || _die "RRM_AMQP_DIST_PORT=$DIST_PORT leaves no room for the CLI ports (DIST+1..DIST+10 < 65536)"
+  for p in "$AMQP_PORT" "$MGMT_PORT"; do
+    [ "$p" -le "$DIST_PORT" ] || [ "$p" -gt $((DIST_PORT + 10)) ] \
+      || _die "port $p lies in DIST+1..DIST+10 ($((DIST_PORT + 1))-$((DIST_PORT + 10))), reserved for rabbitmqctl; change RRM_AMQP_DIST_PORT"
+  done
+  if [ -n "$(_rmq_pid)" ]; then
+    # Ours runs (or is still booting: _rmq_wait waits for it). It must have the ports asked for.
+    local started; started=$(cat "$RMQ_DIR/started-ports" 2>/dev/null)
+    [ -z "$started" ] || [ "$started" = "$AMQP_PORT $MGMT_PORT $DIST_PORT" ] && return 0
+    _die "the RabbitMQ node of $RRM_HOME runs with ports $started (AMQP, management, distribution), not" \
+      "$AMQP_PORT $MGMT_PORT $DIST_PORT; stop it with infra_down and start again"
+  fi
+  _require_free_port "$AMQP_PORT" RRM_AMQP_PORT "RabbitMQ AMQP"
+  _require_free_port "$MGMT_PORT" RRM_MGMT_PORT "RabbitMQ management"
+  _require_free_port "$DIST_PORT" RRM_AMQP_DIST_PORT "RabbitMQ distribution"
+}
+
+# Starts the node in the background; _rmq_wait waits for it (PostgreSQL starts in between).
+_rmq_start() {
+  [ -n "$(_rmq_pid)" ] && return 0
+  _say "starting RabbitMQ node $RMQ_NODE"
+  rm -f "$RMQ_DIR/rabbitmq.pid" # stale after a crash
+  echo "$AMQP_PORT $MGMT_PORT $DIST_PORT" >"$RMQ_DIR/started-ports"
+  (cd "$RMQ_DIR" && _rmq_env "$RMQ_BIN/rabbitmq-server" -detached) >"$RMQ_DIR/start.log" 2>&1 9>&- \
+    || { _tail_log "$RMQ_DIR/start.log" "$RMQ_LOG"; _die "rabbitmq-server -detached failed"; }
+}
+
+_rmq_failed() { # MESSAGE
+  _tail_log "$RMQ_DIR/start.log" "$RMQ_LOG"
+  if grep -q eaddrinuse "$RMQ_LOG" 2>/dev/null; then
+    _warn "the log shows eaddrinuse: a port was taken while the node started (another program, or a RabbitMQ CLI of another node; see the comment at _rmq_env in scripts/infra.sh)"
+  fi
+  _die "$1 (log: $RMQ_LOG)"
+}
+
+_rmq_wait() {
+  local deadline=$((SECONDS + WAIT)) grace=$((SECONDS + 10)) pid code restarted=0
+  # Poll the sockets, not `rabbitmqctl await_startup` (which exits 69 until the node has
+  # registered, and costs a whole Erlang VM on each try): the AMQP listener opens last in the boot.
+  until _amqp_answers; do
+    pid=$(_rmq_pid)
+    # A listener port briefly held by an outgoing connection (see _reserve_ports): start once more.
+    if [ -z "$pid" ] && [ $SECONDS -ge "$grace" ] && [ $restarted = 0 ] && grep -q eaddrinuse "$RMQ_LOG" 2>/dev/null \
+      && ! _port_open "$AMQP_PORT" && ! _port_open "$MGMT_PORT" && _await_port_idle "$AMQP_PORT" && _await_port_idle "$MGMT_PORT"; then
+      mv -f "$RMQ_LOG" "$RMQ_LOG.eaddrinuse"
+      restarted=1 grace=$((SECONDS + 10)) deadline=$((SECONDS + WAIT))
+      _rmq_start
+      continue
+    fi
+    # -detached forks; the pid file appears a moment later, hence the grace period.
+    [ -n "$pid" ] || [ $SECONDS -lt "$grace" ] || _rmq_failed "the RabbitMQ node exited during start-up"
+    [ $SECONDS -lt "$deadline" ] || _rmq_failed "RabbitMQ did not answer AMQP on 127.0.0.1:$AMQP_PORT within ${WAIT} s; infra_down stops it"
+    sleep 0.5
+  done
+  until code=$(_mgmt_code "http://127.0.0.1:$MGMT_PORT/api/overview"); [ "$code" = 200 ] || [ "$code" = 401 ]; do
+    [ $SECONDS -lt "$deadline" ] || _rmq_failed "the RabbitMQ management API did not answer on 127.0.0.1:$MGMT_PORT within ${WAIT} s"
+    sleep 0.5
+  done
+}
+
+_rmq_user_ok() {
+  local api="http://127.0.0.1:$MGMT_PORT/api"
+  curl -sf --max-time 5 -u rrm:rrm "$api/whoami" 2>/dev/null | grep -q '"administrator"' || return 1
+  curl -sf --max-time 5 -u rrm:rrm "$api/permissions/rrm/rrm" 2>/dev/null \
+    | grep -q '"configure":"\.\*".*"write":"\.\*".*"read":"\.\*"'
+}
+
+# User rrm/rrm (administrator), vhost rrm, full permissions. Checked over HTTP (milliseconds); the
+# CLI (seconds per call) only runs to repair, e.g. on a node whose database predates default_*.
+_rmq_ensure_user() {
+  _rmq_user_ok && return 0
+  _say "setting up RabbitMQ user rrm and vhost rrm"
+  _rmqctl add_user rrm rrm >/dev/null 2>&1 || _rmqctl change_password rrm rrm >/dev/null \
+    || _die "rabbitmqctl cannot set up the user rrm on $RMQ_NODE"
+  _rmqctl set_user_tags rrm administrator >/dev/null || _die "rabbitmqctl set_user_tags failed"
+  _rmqctl add_vhost rrm >/dev/null 2>&1 || true # fails when it exists; the check below decides
+  _rmqctl set_permissions -p rrm rrm '.*' '.*' '.*' >/dev/null || _die "rabbitmqctl set_permissions failed"
+  _rmq_user_ok || _die "RabbitMQ user rrm / vhost rrm still not usable over http://127.0.0.1:$MGMT_PORT"
+}
+
+# _rmq_customs_feed VHOST [USER] — the customs system's broker objects of deploy/rabbitmq/definitions.json (the
+# file compose loads) put into VHOST: the user (default customs-feed, password customs-feed; USER renames it, for
+# a trial in a test vhost) with its limits and its consume-only permissions, the exchange as the Tariff-Liquidation
+# service declares it (an equal declaration is a no-op for either side), the queue customs.feed bound to every
+# instruction, and its max-length policy. One definitions import over the management API (milliseconds; the same
+# import rabbitmqctl import_definitions does, user limits included), then a check. Idempotent. Runs alone:
+#   source scripts/infra.sh && _rmq_customs_feed t-mine t-mine-customs
+_rmq_customs_feed() (
+  set +e -uo pipefail
+  _infra_settings
+  local vhost=${1:?usage: _rmq_customs_feed VHOST [USER]} user=${2:-customs-feed} api="http://127.0.0.1:$MGMT_PORT/api" body
+  body=$(python3 - "$_RRM_INFRA_REPO/deploy/rabbitmq/definitions.json" "$vhost" "$user" <<'PY'
+import json, sys
+path, vhost, user = sys.argv[1:]
+d = json.load(open(path))
+# The customs objects: its user and permissions, and the topology (the file declares no other).
+out = {
+    "users": [dict(u, name=user) for u in d["users"] if u["name"] == "customs-feed"],
+    "permissions": [dict(p, user=user, vhost=vhost) for p in d["permissions"] if p["user"] == "customs-feed"],
+}
+for key in ("exchanges", "queues", "bindings", "policies"):
+    out[key] = [dict(o, vhost=vhost) for o in d.get(key, [])]
+print(json.dumps(out))
+PY
+  ) || _die "cannot read $_RRM_INFRA_REPO/deploy/rabbitmq/definitions.json"
+  curl -sf --max-time 10 -u rrm:rrm -H 'content-type: application/json' -X POST --data-binary "$body" "$api/definitions" >/dev/null \
+    || _die "importing the customs feed's definitions into vhost $vhost failed ($api/definitions)"
+  curl -sf --max-time 5 -u rrm:rrm "$api/permissions/$vhost/$user" | grep -q '"configure":"^\$","write":"^\$"' \
+    || _die "the user $user has other permissions than configure ^\$ and write ^\$ in vhost $vhost"
+  curl -sf --max-time 5 -u rrm:rrm "$api/bindings/$vhost/e/rrm.customs.instructions/q/customs.feed" | grep -q '"routing_key":"#"' \
+    || _die "customs.feed is not bound to rrm.customs.instructions in vhost $vhost"
+  curl -sf --max-time 5 -u rrm:rrm "$api/user-limits/$user" | grep -q '"max-connections"' \
+    || _die "the user $user has no connection limit"
+  exit 0
+)
+
+_rmq_down() {
+  local pid; pid=$(_rmq_pid)
+  [ -n "$pid" ] || { rm -f "$RMQ_DIR/rabbitmq.pid"; return 0; }
+  # SIGTERM makes RabbitMQ (3.8+) shut down gracefully, like `rabbitmqctl stop`, without paying for
+  # a CLI VM; SIGKILL only when it does not finish within the bounded wait.
+  kill -TERM "$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + WAIT))
+  while _alive "$pid" && [ $SECONDS -lt "$deadline" ]; do sleep 0.2; done
+  if _alive "$pid"; then
+    _warn "RabbitMQ did not stop within ${WAIT} s; killing pid $pid"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.5
+  fi
+  rm -f "$RMQ_DIR/rabbitmq.pid"
+  _say "RabbitMQ stopped"
+}
+
+# ------------------------------------------------------------------ public
+
+infra_up() (
+  set +e -uo pipefail # explicit checks below; a caller's set -e must not end us half-way
+  _infra_settings
+  mkdir -p "$RRM_HOME" || _die "cannot create $RRM_HOME"
+  _infra_lock
+  _ensure_packages
+  _ensure_reachable
+  _pg_init
+  _rmq_configure
+  # Every port is checked before anything starts.
+  _pg_check_ports
+  _rmq_check_ports
+  _reserve_ports
+  _rmq_start # boots in the background while PostgreSQL starts
+  _pg_up
+  _rmq_wait
+  _rmq_ensure_user
+  _rmq_customs_feed rrm || exit 1
+  _say "RabbitMQ ready on 127.0.0.1:$AMQP_PORT (vhost rrm, user rrm; the customs system's user customs-feed consumes customs.feed), management http://127.0.0.1:$MGMT_PORT"
+)
+
+infra_down() (
+  set +e -uo pipefail # explicit checks below; a caller's set -e must not end us half-way
+  _infra_settings
+  [ -d "$RRM_HOME" ] || exit 0
+  _infra_lock
+  _rmq_down
+  _pg_down
+)
+
+infra_status() (
+  set +e -uo pipefail # explicit checks below; a caller's set -e must not end us half-way
+  _infra_settings
+  local rc=0
+  if _pg_running; then
+    _say "PostgreSQL: running on 127.0.0.1:$(_pg_running_port) (data $PG_DIR/data)"
+  else
+    _say "PostgreSQL: stopped (port $PG_PORT)"; rc=1
+  fi
+  local pid; pid=$(_rmq_pid)
+  if [ -n "$pid" ] && _amqp_answers; then
+    _say "RabbitMQ: running on 127.0.0.1:$AMQP_PORT, management http://127.0.0.1:$MGMT_PORT (node $RMQ_NODE, pid $pid)"
+  elif [ -n "$pid" ]; then
+    _say "RabbitMQ: process $pid runs but AMQP does not answer on 127.0.0.1:$AMQP_PORT (starting, or broken: see $RMQ_LOG)"; rc=1
+  else
+    _say "RabbitMQ: stopped (port $AMQP_PORT)"; rc=1
+  fi
+  exit $rc
+)
+
+# infra_fault broker-stop|broker-start|db-stop|db-start: stops or starts one server under a running suite,
+# as an outage would (`./rrm chaos`). The broker stops gracefully (durable queues keep their messages),
+# PostgreSQL with -m fast (open sessions are cut); starting waits until the server answers again.
+infra_fault() (
+  set +e -uo pipefail
+  _infra_settings
+  _infra_lock
+  case "${1:-}" in
+    broker-stop) _rmq_down ;;
+    broker-start) _rmq_start && _rmq_wait && _say "RabbitMQ back on 127.0.0.1:$AMQP_PORT" ;;
+    db-stop) _pg_down ;;
+    db-start) { _pg_running || _pg_start; } && _say "PostgreSQL back on 127.0.0.1:$PG_PORT" ;;
+    *) _die "usage: rrm fault broker-stop|broker-start|db-stop|db-start" ;;
+  esac
+)
+
 # infra_service_conn ROLE [DATABASE] — the connection string of a service's role (local password = role name).
 infra_service_conn() {
   echo "Host=127.0.0.1;Port=${RRM_PG_PORT:-55432};Username=$1;Password=$1;Database=${2:-rrm}"
