@@ -4,8 +4,8 @@ namespace Rrm.Testing;
 
 /// <summary>
 /// Each service's own PostgreSQL role, which owns its schema and nothing else (k8s/components/postgres-roles).
-/// The roles are the server's (scripts/infra.sh creates them, with each password equal to the role's name);
-/// a test database gets their schemas from the same SQL file every environment runs.
+/// The roles are the server's (scripts/infra.sh creates them, with the local passwords of deploy/postgres/dev-passwords.sql:
+/// each is the role's name); a test database gets their schemas from the same SQL file every environment runs.
 /// </summary>
 public static class ServiceRoles
 {
