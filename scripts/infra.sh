@@ -7,6 +7,8 @@
 #                         a second run, or a run after a crash (stale pid files), just brings things up.
 #   infra_down            stop both servers (bounded waits). Idempotent.
 #   infra_status          say whether each server runs, and where. Returns 1 unless both run.
+#   infra_service_conn ROLE
+#                         the connection string of a service's database role (rrm_petition, …).
 #   infra_env             export RRM_PG_CONN, RRM_AMQP_URL, RRM_AMQP_BASE, RRM_MGMT_URL,
 #                         RRM_MGMT_USER, RRM_MGMT_PASSWORD, RRM_CUSTOMS_AMQP_URL (runs in the caller's shell).
 #   grpc_health PORT|HOST:PORT [SERVICE]
@@ -344,7 +346,18 @@ _pg_up() {
       || _pg_admin -c 'CREATE DATABASE rrm' >/dev/null || _die "could not create the database rrm"
     _pg_login_ok || _die "PostgreSQL runs but 'host=127.0.0.1 port=$PG_PORT user=rrm password=rrm dbname=rrm' cannot log in"
   fi
-  _say "PostgreSQL ready on 127.0.0.1:$PG_PORT (user rrm, database rrm)"
+  _pg_service_roles
+  _say "PostgreSQL ready on 127.0.0.1:$PG_PORT (user rrm, database rrm; each service's role owns its schema)"
+}
+
+# The services' roles and schemas (k8s/components/postgres-roles/service-roles.sql, the one file every
+# environment runs), with the local passwords (deploy/postgres/dev-passwords.sql: each is the role's name).
+_pg_service_roles() {
+  local file
+  for file in k8s/components/postgres-roles/service-roles.sql deploy/postgres/dev-passwords.sql; do
+    PGOPTIONS='-c client_min_messages=warning' _pg_admin -d rrm -f "$_RRM_INFRA_REPO/$file" >/dev/null \
+      || _die "could not apply $file to the database rrm"
+  done
 }
 
 _pg_down() {
@@ -647,6 +660,11 @@ infra_fault() (
     *) _die "usage: rrm fault broker-stop|broker-start|db-stop|db-start" ;;
   esac
 )
+
+# infra_service_conn ROLE [DATABASE] — the connection string of a service's role (local password = role name).
+infra_service_conn() {
+  echo "Host=127.0.0.1;Port=${RRM_PG_PORT:-55432};Username=$1;Password=$1;Database=${2:-rrm}"
+}
 
 # Runs in the caller's shell, because it exports.
 infra_env() {

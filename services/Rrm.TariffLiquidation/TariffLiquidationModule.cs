@@ -1,6 +1,7 @@
 using Rrm.ServiceDefaults;
 using Rrm.ServiceDefaults.Telemetry;
 using Rrm.ServiceDefaults.Configuration;
+using Rrm.ServiceDefaults.Hosting;
 using Rrm.ServiceDefaults.Messaging;
 using Rrm.TariffLiquidation.Application;
 using Rrm.TariffLiquidation.Data;
@@ -40,6 +41,9 @@ public static class TariffLiquidationModule
         builder.Services.AddScoped<OrderDesk>();
         builder.Services.AddScoped<EntryRegistry>();
         builder.Services.AddScoped<LiquidationQueries>();
+        // After a restore from a backup (docs/operations.md): the sequence never gives a number twice.
+        builder.Services.AddScoped<RestoreFence>();
+        builder.Services.AddSingleton(RestoreFence.Command);
         return builder;
     }
 

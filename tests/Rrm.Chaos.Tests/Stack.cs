@@ -53,10 +53,10 @@ public sealed class Stack : IAsyncDisposable
             VirtualHost = await TestVirtualHost.CreateAsync(),
             Smtp = await SmtpSink.StartAsync(),
         };
+        await ServiceRoles.ApplyAsync(stack.Database); // each service runs as its own role, as deployed
         var petitionPort = SmtpSink.FreePort();
         var env = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Postgres"] = stack.Database.ConnectionString,
             ["ConnectionStrings__RabbitMq"] = stack.VirtualHost.AmqpUri,
             ["Auth__SigningKey"] = TestEnvironment.SigningKey,
             ["Outbox__PollInterval"] = "00:00:01",
@@ -73,7 +73,7 @@ public sealed class Stack : IAsyncDisposable
         for (var r = 0; r < replicas; r++)
         {
             var started = await Task.WhenAll(Projects.Select(p =>
-                ServiceProcess.StartAsync(p, env, p == "Rrm.Petition" && r == 0 ? petitionPort : null)));
+                ServiceProcess.StartAsync(p, ServiceRoles.Environment(env, stack.Database, p), p == "Rrm.Petition" && r == 0 ? petitionPort : null)));
             foreach (var s in started) stack.Replicas[s.Name].Add(s);
         }
         stack.Feed = await FeedQueue.BindAsync(stack.VirtualHost.AmqpUri);

@@ -49,6 +49,48 @@ public sealed partial class ConfigurationKeyTests
         return null;
     }
 
+    /// <summary>
+    /// Every key the code binds: each public settable property of each options class as Section__Property, a nested
+    /// options class's as Section__Property__Sub… (a list is one key, given with __0, __1…), and the host's own keys.
+    /// </summary>
+    public static List<string> BoundKeys() => Sections.SelectMany(s => Keys(s.Key, s.Value)).Concat(HostKeys).Order(StringComparer.Ordinal).ToList();
+
+    private static IEnumerable<string> Keys(string prefix, Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true })
+            .SelectMany(p => IsValue(p.PropertyType) ? [$"{prefix}__{p.Name}"] : Keys($"{prefix}__{p.Name}", p.PropertyType));
+
+    private static bool IsValue(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type.IsPrimitive || type.IsEnum || type.IsValueType || type == typeof(string) || type == typeof(Uri) || typeof(IEnumerable).IsAssignableFrom(type);
+    }
+
+    /// <summary>The keys of <see cref="BoundKeys"/> that <paramref name="text"/> never names whole.</summary>
+    public static List<string> Undocumented(string text) =>
+        BoundKeys().Where(key => !Regex.IsMatch(text, $"(?<![A-Za-z0-9_]){Regex.Escape(key)}(?![A-Za-z0-9])")).ToList();
+
+    [Fact]
+    public void Every_key_the_code_binds_is_documented_in_the_README_or_the_operations_guide()
+    {
+        var documentation = File.ReadAllText(Path.Combine(Repository.Root, "README.md")) + "\n" +
+            File.ReadAllText(Path.Combine(Repository.Root, "docs", "operations.md"));
+
+        var undocumented = Undocumented(documentation);
+
+        Assert.Contains("Liquidation__EnforceCheckDigit", BoundKeys());
+        Assert.Contains("Notification__Smtp__Host", BoundKeys());
+        Assert.True(undocumented.Count == 0, "Not in README.md or docs/operations.md: " + string.Join(", ", undocumented));
+    }
+
+    [Theory]
+    [InlineData("`Outbox__BatchSize` (100)", true)]
+    [InlineData("Review__Holidays__0=2025-03-17", true)]
+    [InlineData("`Outbox__BatchSizes`", false)]
+    [InlineData("`MyOutbox__BatchSize`", false)]
+    [InlineData("`__BatchSize`", false)]
+    public void A_key_counts_as_documented_only_when_named_whole(string text, bool documented) =>
+        Assert.Equal(documented, !Undocumented(text).Contains(text.Contains("Holidays") ? "Review__Holidays" : "Outbox__BatchSize"));
+
     [Theory]
     [InlineData("Review__PetitionUrl", true)]
     [InlineData("Review__Holidays__0", true)]

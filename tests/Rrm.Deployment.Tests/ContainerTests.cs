@@ -1,4 +1,6 @@
+using System.Reflection.PortableExecutable;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Rrm.Testing;
 
@@ -6,8 +8,8 @@ namespace Rrm.Deployment.Tests;
 
 /// <summary>
 /// deploy/Dockerfile and docker-compose.yml without a Docker engine: compose is checked by Debian's
-/// docker-compose (`config -q`), and each image's program is published as the Dockerfile publishes it and run
-/// through the Dockerfile's own entry point.
+/// docker-compose (`config -q`); the image's build stage is replayed (its COPY lines into a fresh folder, then its
+/// own `dotnet publish` line); and each service's program runs through the Dockerfile's own entry point.
 /// </summary>
 public sealed class ContainerTests
 {
@@ -95,5 +97,90 @@ public sealed class ContainerTests
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.StartsWith($"Usage: {project} [command]", run.Output);
         Assert.Contains("migrate", run.Output);
+    }
+
+    /// <summary>
+    /// The build stage as Docker runs it, without Docker: what its COPY lines copy (less .dockerignore's bin/ and obj/)
+    /// into a fresh folder standing for /src, then its `dotnet publish` line, read from the Dockerfile so the two cannot
+    /// drift, with /app a temporary folder. A file the Dockerfile forgets to copy is missing here too.
+    /// </summary>
+    [Fact]
+    public async Task The_images_publish_has_workstation_non_concurrent_GC_and_ReadyToRun_code()
+    {
+        const string project = "Rrm.TariffLiquidation";
+        var dockerfile = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "Dockerfile"));
+        using var build = new TemporaryDirectory();
+        var source = Path.Combine(build.Path, "src");
+        var app = Path.Combine(build.Path, "app");
+        StageBuildContext(dockerfile, project, source);
+        var publish = Regex.Match(dockerfile, @"^\s*dotnet publish (.+)$", RegexOptions.Multiline);
+        Assert.True(publish.Success, "the Dockerfile has no `dotnet publish` line");
+        var args = publish.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a.Replace("${SERVICE}", project)).ToList();
+        Assert.Contains("/app", args);
+
+        var run = await Command.RunAsync("dotnet", ["publish", .. args.Select(a => a == "/app" ? app : a), "-nologo"],
+            workingDirectory: source, timeout: TimeSpan.FromMinutes(4));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        AssertWorkstationNonConcurrentGc(Path.Combine(app, project + ".runtimeconfig.json"));
+        foreach (var dll in new[] { project, "Rrm.ServiceDefaults", "Rrm.Contracts" })
+            Assert.True(IsReadyToRun(Path.Combine(app, dll + ".dll")), $"{dll}.dll has no ReadyToRun code");
+        // A control: a library nobody precompiled is plain IL, so the check above can fail.
+        Assert.False(IsReadyToRun(typeof(ContainerTests).Assembly.Location));
+    }
+
+    /// <summary>The Release build that `./rrm test` and `./rrm bench` run has the same settings as the image.</summary>
+    [Theory]
+    [InlineData("Rrm.Petition")]
+    [InlineData("Rrm.Review")]
+    [InlineData("Rrm.TariffLiquidation")]
+    [InlineData("Rrm.Notification")]
+    public void The_built_service_has_workstation_non_concurrent_GC(string project) =>
+        AssertWorkstationNonConcurrentGc(Path.ChangeExtension(Repository.Built(Path.Combine("services", project), project + ".dll"), ".runtimeconfig.json"));
+
+    private static void AssertWorkstationNonConcurrentGc(string runtimeConfig)
+    {
+        var properties = JsonNode.Parse(File.ReadAllText(runtimeConfig))!["runtimeOptions"]!["configProperties"];
+        Assert.False(properties?["System.GC.Server"]?.GetValue<bool>() ?? true, $"{runtimeConfig}: System.GC.Server is not false");
+        Assert.False(properties?["System.GC.Concurrent"]?.GetValue<bool>() ?? true, $"{runtimeConfig}: System.GC.Concurrent is not false");
+    }
+
+    /// <summary>Crossgen2's output: IL plus native code, flagged as an IL library with a ReadyToRun (managed native) header.</summary>
+    private static bool IsReadyToRun(string dll)
+    {
+        using var pe = new PEReader(File.OpenRead(dll));
+        var cor = pe.PEHeaders.CorHeader!;
+        return (cor.Flags & CorFlags.ILLibrary) != 0 && cor.ManagedNativeHeaderDirectory.Size > 0;
+    }
+
+    /// <summary>Copies what the build stage's COPY lines copy from the repository into <paramref name="target"/> (its /src).</summary>
+    private static void StageBuildContext(string dockerfile, string project, string target)
+    {
+        var copies = dockerfile.Split('\n').Where(l => l.StartsWith("COPY ") && !l.Contains("--from=")).ToList();
+        Assert.NotEmpty(copies);
+        foreach (var line in copies)
+        {
+            var words = line.Replace("${SERVICE}", project).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..];
+            var destination = Path.Combine(target, words[^1]);
+            foreach (var source in words[..^1].Select(w => Path.Combine(Repository.Root, w)))
+            {
+                if (Directory.Exists(source)) CopyDirectory(source, destination);
+                else
+                {
+                    Directory.CreateDirectory(destination);
+                    File.Copy(source, Path.Combine(destination, Path.GetFileName(source)));
+                }
+            }
+        }
+    }
+
+    private static readonly string[] Ignored = ["bin", "obj", "node_modules"]; // .dockerignore's **/bin/, **/obj/, **/node_modules/
+
+    private static void CopyDirectory(string source, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (var file in Directory.EnumerateFiles(source)) File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
+        foreach (var directory in Directory.EnumerateDirectories(source).Where(d => !Ignored.Contains(Path.GetFileName(d))))
+            CopyDirectory(directory, Path.Combine(destination, Path.GetFileName(directory)));
     }
 }

@@ -5,8 +5,9 @@ using YamlDotNet.RepresentationModel;
 namespace Rrm.Deployment.Tests;
 
 /// <summary>
-/// k8s/ rendered with kustomize (kubectl) and checked offline by tools/node/check-k8s.js: the Kubernetes schemas
-/// and the policy (probes, limits, security settings, pinned images, no service-account tokens).
+/// k8s/ rendered with kustomize (kubectl) and checked offline by tools/node/check-k8s.js: the Kubernetes schemas,
+/// the policy (probes, limits, security settings, pinned images, no service-account tokens) and the restricted Pod
+/// Security Standard the namespace enforces, for the workloads' pod templates and the one RabbitmqCluster overrides.
 /// </summary>
 public sealed class KubernetesTests
 {
@@ -27,13 +28,13 @@ public sealed class KubernetesTests
         var prod = await Manifests.RenderAsync(Path.Combine(Repository.Root, "k8s"), "prod");
         var dev = await Manifests.RenderAsync(Path.Combine(Repository.Root, "k8s"), "dev");
 
+        // The HPAs set the count (the Deployments set none: ScalingAndShutdownTests).
         foreach (var service in Manifests.Services)
         {
             var deployment = prod.Single(o => o.Kind == "Deployment" && o.Name == service);
-            Assert.True(deployment.Int("spec.replicas") >= 2, $"{service}: {deployment.Int("spec.replicas")} replicas in prod");
             Assert.True(prod.Single(o => o.Kind == "HorizontalPodAutoscaler" && o.Name == service).Int("spec.minReplicas") >= 2);
             Assert.Contains("kubernetes.io/hostname", deployment.Text());
-            Assert.Equal(1, dev.Single(o => o.Kind == "Deployment" && o.Name == service).Int("spec.replicas"));
+            Assert.Equal(1, dev.Single(o => o.Kind == "HorizontalPodAutoscaler" && o.Name == service).Int("spec.minReplicas"));
         }
         Assert.Contains(prod, o => o.Kind == "Cluster" && o.ApiVersion == "postgresql.cnpg.io/v1");
         Assert.Contains(prod, o => o.Kind == "RabbitmqCluster");
@@ -128,8 +129,17 @@ public sealed class KubernetesTests
     [InlineData("base/patches/service-pod.yaml", "runAsNonRoot: true", "runAsNonRoot: false", "runAsNonRoot is not true")]
     [InlineData("base/kustomization.yaml", "newTag: \"1.0.0\"", "newTag: latest", "is not pinned")]
     [InlineData("overlays/dev/postgres.yaml", "image: postgres:15.10", "image: postgres", "image \"postgres\" is not pinned")]
-    [InlineData("base/petition.yaml", "  replicas: 2", "  replicas: two", "/spec/replicas must be integer")]
+    [InlineData("base/petition.yaml", "  maxReplicas: 6", "  maxReplicas: six", "/spec/maxReplicas must be integer")]
     [InlineData("base/review.yaml", "port: 8080, targetPort", "port: eighty, targetPort", "/spec/ports/0/port must be integer")]
+    // The restricted Pod Security Standard, which the namespace enforces: a pod that breaks it is never created.
+    [InlineData("base/patches/service-pod.yaml", "seccompProfile: { type: RuntimeDefault }", "seccompProfile: { type: Unconfined }", "container service: seccompProfile is not RuntimeDefault or Localhost (restricted)")]
+    [InlineData("base/patches/service-pod.yaml", "capabilities: { drop: [ALL] }", "capabilities: { drop: [ALL], add: [NET_ADMIN] }", "init container migrate: adds capabilities NET_ADMIN (restricted)")]
+    [InlineData("overlays/dev/postgres.yaml", "      enableServiceLinks: false", "      enableServiceLinks: false\n      hostNetwork: true", "StatefulSet rrm/postgres: hostNetwork is true (restricted)")]
+    [InlineData("overlays/dev/rabbitmq.yaml", "- { name: tmp, emptyDir: {} }", "- { name: tmp, hostPath: { path: /tmp } }", "volume tmp: type hostPath is not allowed (restricted)")]
+    [InlineData("overlays/prod/rabbitmq-cluster.yaml", "                  allowPrivilegeEscalation: false", "                  allowPrivilegeEscalation: true", "init container setup-container: allowPrivilegeEscalation is not false (restricted)")]
+    [InlineData("overlays/prod/rabbitmq-cluster.yaml", "              - name: setup-container", "              - name: setup", "the override names no container setup-container")]
+    [InlineData("overlays/prod/rabbitmq-cluster.yaml", "              runAsNonRoot: true\n              runAsUser: 999", "              runAsUser: 0", "the pod runs as uid 0 (restricted)")]
+    [InlineData("overlays/prod/postgres-cluster.yaml", "seccompProfile: { type: RuntimeDefault }", "seccompProfile: { type: Unconfined }", "Cluster rrm/rrm-postgres: spec.seccompProfile is Unconfined")]
     public async Task A_deliberately_broken_manifest_fails_the_checks(string file, string find, string replace, string problem)
     {
         using var copy = Manifests.Copy();

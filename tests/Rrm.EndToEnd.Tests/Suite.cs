@@ -57,12 +57,12 @@ public sealed class Suite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
+        await ServiceRoles.ApplyAsync(Database); // each service runs as its own role, as deployed
         VirtualHost = await TestVirtualHost.CreateAsync();
         Smtp = await SmtpSink.StartAsync();
         var petitionPort = SmtpSink.FreePort();
         var env = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Postgres"] = Database.ConnectionString,
             ["ConnectionStrings__RabbitMq"] = VirtualHost.AmqpUri,
             ["Auth__SigningKey"] = TestEnvironment.SigningKey,
             ["Outbox__PollInterval"] = "00:00:00.200",
@@ -74,10 +74,10 @@ public sealed class Suite : IAsyncLifetime
         };
         // Started together, as an orchestrator would: each migrates its own schema and waits for what it needs.
         _services.AddRange(await Task.WhenAll(
-            ServiceProcess.StartAsync("Rrm.Petition", env, petitionPort),
-            ServiceProcess.StartAsync("Rrm.Review", env),
-            ServiceProcess.StartAsync("Rrm.TariffLiquidation", env),
-            ServiceProcess.StartAsync("Rrm.Notification", env)));
+            ServiceProcess.StartAsync("Rrm.Petition", ServiceRoles.Environment(env, Database, "Rrm.Petition"), petitionPort),
+            ServiceProcess.StartAsync("Rrm.Review", ServiceRoles.Environment(env, Database, "Rrm.Review")),
+            ServiceProcess.StartAsync("Rrm.TariffLiquidation", ServiceRoles.Environment(env, Database, "Rrm.TariffLiquidation")),
+            ServiceProcess.StartAsync("Rrm.Notification", ServiceRoles.Environment(env, Database, "Rrm.Notification"))));
         foreach (var (role, address, language) in Directory)
             await Notifications.UpsertRecipientAsync(new UpsertRecipientRequest
             {

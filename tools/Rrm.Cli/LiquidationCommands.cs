@@ -104,10 +104,16 @@ internal static class LiquidationCommands
         i.CaseId + (i.Replayed ? " (replayed)" : ""),
     ];
 
-    /// <summary>"order-in-force (penalty)": these kinds name an order of any kind, so the row says which.</summary>
-    private static string KindText(CustomsInstruction i) => i.Kind is InstructionKind.OrderInForce or InstructionKind.OrderExtend
-        ? $"{Enums.Text(i.Kind)} ({Enums.Text(i.OrderKind)})"
-        : Enums.Text(i.Kind);
+    /// <summary>
+    /// "order-in-force (penalty)": these kinds name an order of any kind, so the row says which; a restore's mark says
+    /// where the restored ledger ended, to explain the jump of the sequence.
+    /// </summary>
+    private static string KindText(CustomsInstruction i) => i.Kind switch
+    {
+        InstructionKind.OrderInForce or InstructionKind.OrderExtend => $"{Enums.Text(i.Kind)} ({Enums.Text(i.OrderKind)})",
+        InstructionKind.LedgerRestored => $"{Enums.Text(i.Kind)} (backup ended at {i.RestoredThroughSequence})",
+        _ => Enums.Text(i.Kind),
+    };
 
     private static void PrintStatus(GetFacilityStatusResponse s)
     {

@@ -9,7 +9,8 @@ namespace Rrm.TariffLiquidation.Application;
 
 /// <summary>
 /// Issues customs instructions: numbers each in the caller's transaction (gap-free: a rolled-back number
-/// is given again), stores it in the ledger and queues it for the feed through the outbox (DESIGN.md §4).
+/// is given again; only a restore's fence jumps ahead, <see cref="RestoreFence"/>), stores it in the ledger and queues
+/// it for the feed through the outbox (DESIGN.md §4).
 /// </summary>
 internal static class InstructionLedger
 {

@@ -1,6 +1,6 @@
 namespace Rrm.TariffLiquidation.Domain;
 
-public enum InstructionKind { LiquidationSuspend, LiquidationResume, PreferenceSuspend, PenaltyApply, EntryDeny, RemedyLift, LiquidationApplyRemedy, OrderExtend, OrderInForce }
+public enum InstructionKind { LiquidationSuspend, LiquidationResume, PreferenceSuspend, PenaltyApply, EntryDeny, RemedyLift, LiquidationApplyRemedy, OrderExtend, OrderInForce, LedgerRestored }
 
 /// <summary>
 /// One line of the customs instruction ledger (the public feed of DESIGN.md §4). The sequence number is
@@ -27,8 +27,8 @@ public sealed class InstructionRecord
     public string RemedyDescription { get; private set; } = "";
     public DateTimeOffset IssuedAt { get; private set; }
     public bool Replayed { get; private set; }
-    /// <summary>The kind of the order <see cref="OrderId"/> names.</summary>
-    public OrderKind OrderKind { get; private set; }
+    /// <summary>The kind of the order <see cref="OrderId"/> names; null for <see cref="InstructionKind.LedgerRestored"/>, which names none.</summary>
+    public OrderKind? OrderKind { get; private set; }
     /// <summary>Remedy instructions and <see cref="InstructionKind.LiquidationApplyRemedy"/>: the remedy's kind.</summary>
     public OrderKind? RemedyKind { get; private set; }
     /// <summary><see cref="InstructionKind.LiquidationApplyRemedy"/>: the suspension's effective date and the last entry date it held.</summary>
@@ -36,8 +36,28 @@ public sealed class InstructionRecord
     public DateOnly? EnteredThrough { get; private set; }
     /// <summary><see cref="InstructionKind.OrderInForce"/>: the MIDs of <see cref="Mids"/> the order covers only from a later date (added to the facility).</summary>
     public Dictionary<string, DateOnly>? AddedMids { get; private set; }
+    /// <summary>
+    /// <see cref="InstructionKind.LedgerRestored"/>: the last sequence of the ledger as restored from a backup. The numbers
+    /// between it and this instruction's own were issued before the restore and lost with it, or never issued.
+    /// </summary>
+    public long? RestoredThroughSequence { get; private set; }
 
     private InstructionRecord() { }
+
+    /// <summary>
+    /// The mark a restore leaves in the ledger (<see cref="Application.RestoreFence"/>): it names no case or order, it explains the jump
+    /// of the sequence to a consumer that finds the numbers before it missing from the ledger.
+    /// </summary>
+    public static InstructionRecord Restored(long restoredThrough, DateTimeOffset now)
+    {
+        now = Microseconds(now);
+        return new InstructionRecord
+        {
+            Id = Guid.CreateVersion7(now), Kind = InstructionKind.LedgerRestored, EffectiveDate = DateOnly.FromDateTime(now.UtcDateTime),
+            Directive = $"The ledger was restored from a backup that ended at sequence {restoredThrough}: instructions numbered between it and this one were lost with the restore or never issued",
+            IssuedAt = now, RestoredThroughSequence = restoredThrough,
+        };
+    }
 
     /// <summary>
     /// A remedy reaches the entries the suspension held (19 U.S.C. 4693(a)(1)(B)): liquidate them applying it, within six
@@ -78,8 +98,7 @@ public sealed class InstructionRecord
 
     private static InstructionRecord Base(LiquidationOrder order, InstructionKind kind, DateOnly effective, string directive, bool replayed, DateTimeOffset now)
     {
-        // Postgres keeps microseconds: the feed must show the instant the ledger keeps.
-        now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
+        now = Microseconds(now);
         return new InstructionRecord
         {
             Id = Guid.CreateVersion7(now), Kind = kind, CaseId = order.CaseId, InvocationNumber = order.InvocationNumber, FacilityId = order.FacilityId,
@@ -88,16 +107,19 @@ public sealed class InstructionRecord
         };
     }
 
+    /// <summary>Postgres keeps microseconds: the feed must show the instant the ledger keeps.</summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset now) => new(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
+
     /// <summary>The instruction that tells customs about <paramref name="order"/> starting or (when <paramref name="lifted"/>) ending.</summary>
     public static InstructionRecord For(LiquidationOrder order, bool lifted, string directive, bool replayed, DateTimeOffset now)
     {
         var kind = (order.Kind, lifted) switch
         {
-            (OrderKind.LiquidationSuspension, false) => InstructionKind.LiquidationSuspend,
-            (OrderKind.LiquidationSuspension, true) => InstructionKind.LiquidationResume,
-            (OrderKind.PreferenceSuspension, false) => InstructionKind.PreferenceSuspend,
-            (OrderKind.Penalty, false) => InstructionKind.PenaltyApply,
-            (OrderKind.EntryDenial, false) => InstructionKind.EntryDeny,
+            (Domain.OrderKind.LiquidationSuspension, false) => InstructionKind.LiquidationSuspend,
+            (Domain.OrderKind.LiquidationSuspension, true) => InstructionKind.LiquidationResume,
+            (Domain.OrderKind.PreferenceSuspension, false) => InstructionKind.PreferenceSuspend,
+            (Domain.OrderKind.Penalty, false) => InstructionKind.PenaltyApply,
+            (Domain.OrderKind.EntryDenial, false) => InstructionKind.EntryDeny,
             _ => InstructionKind.RemedyLift,
         };
         var effective = lifted ? order.LiftedOn!.Value : order.EffectiveFrom;
@@ -120,6 +142,7 @@ public sealed class InstructionRecord
         InstructionKind.LiquidationApplyRemedy => "liquidation.apply-remedy",
         InstructionKind.OrderExtend => "order.extend",
         InstructionKind.OrderInForce => "order.in-force",
+        InstructionKind.LedgerRestored => "ledger.restored",
         _ => "remedy.lift",
     };
 }

@@ -13,7 +13,7 @@ internal static class Mapping
         InstructionId = i.Id.ToString(),
         Sequence = i.Sequence,
         Kind = i.Kind.ByName<Proto.InstructionKind>(),
-        CaseId = i.CaseId.ToString(),
+        CaseId = IdText(i.CaseId),
         InvocationNumber = i.InvocationNumber ?? 0,
         FacilityId = i.FacilityId?.ToString() ?? "",
         FacilityName = i.FacilityName,
@@ -21,17 +21,21 @@ internal static class Mapping
         EffectiveDate = i.EffectiveDate.ToProto(),
         Directive = i.Directive,
         LiquidateBy = i.LiquidateBy?.ToProto(),
-        OrderId = i.OrderId.ToString(),
+        OrderId = IdText(i.OrderId),
         RemedyId = i.RemedyId?.ToString() ?? "",
         RemedyDescription = i.RemedyDescription,
         IssuedAt = Timestamp.FromDateTimeOffset(i.IssuedAt),
         Replayed = i.Replayed,
-        OrderKind = i.OrderKind.ByName<Proto.OrderKind>(),
+        OrderKind = i.OrderKind?.ByName<Proto.OrderKind>() ?? Proto.OrderKind.Unspecified,
         RemedyKind = i.RemedyKind?.ByName<Proto.OrderKind>() ?? Proto.OrderKind.Unspecified,
         SuspendedFrom = i.SuspendedFrom?.ToProto(),
         EnteredThrough = i.EnteredThrough?.ToProto(),
         AddedMids = { (i.AddedMids ?? []).OrderBy(a => a.Value).ThenBy(a => a.Key).Select(a => new Proto.AddedMid { Mid = a.Key, EffectiveFrom = a.Value.ToProto() }) },
+        RestoredThroughSequence = i.RestoredThroughSequence ?? 0,
     };
+
+    /// <summary>A ledger restore's mark names no case or order: empty, as proto3 leaves an absent id, not a nil UUID.</summary>
+    private static string IdText(Guid id) => id == Guid.Empty ? "" : id.ToString();
 
     public static Proto.Order ToProto(this LiquidationOrder o) => new()
     {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Rrm.ServiceDefaults.Configuration;
 
@@ -11,10 +12,25 @@ public sealed class ConnectionStringOptions
     [Required(ErrorMessage = "a PostgreSQL connection string is required (environment variable ConnectionStrings__Postgres)")]
     public string Postgres { get; set; } = "";
 
-    /// <summary>AMQP URI, e.g. <c>amqp://rrm:rrm@127.0.0.1:55672/rrm</c> (the path is the virtual host).</summary>
-    [Required(ErrorMessage = "a RabbitMQ AMQP URI is required (environment variable ConnectionStrings__RabbitMq)")]
-    [RegularExpression("^amqps?://.+", ErrorMessage = "must be an AMQP URI such as amqp://user:password@host:5672/vhost")]
+    /// <summary>
+    /// AMQP URI, e.g. <c>amqp://rrm:rrm@127.0.0.1:55672/rrm</c> (the path is the virtual host). Required to serve, and
+    /// checked when the service starts (<see cref="RequireRabbitMqOnStart"/>), not whenever these options are read:
+    /// <c>migrate</c> reads them for PostgreSQL alone and runs without it.
+    /// </summary>
     public string RabbitMq { get; set; } = "";
+
+    /// <summary>
+    /// The named instance whose <see cref="RabbitMq"/> is checked (validators of the default instance run on every read,
+    /// `migrate`'s too). The bus is built from it, so a service cannot start without a usable URI.
+    /// </summary>
+    public const string BrokerInstance = "broker";
+
+    /// <summary>The start of a service that uses the broker fails, naming the key, without a usable <see cref="RabbitMq"/>.</summary>
+    public static void RequireRabbitMqOnStart(IServiceCollection services) =>
+        services.AddOptions<ConnectionStringOptions>(BrokerInstance).BindConfiguration(SectionName)
+            .Validate(o => Uri.TryCreate(o.RabbitMq, UriKind.Absolute, out var uri) && uri.Scheme is "amqp" or "amqps",
+                $"Configuration key '{SectionName}:{nameof(RabbitMq)}': a RabbitMQ AMQP URI such as amqp://user:password@host:5672/vhost is required (environment variable ConnectionStrings__RabbitMq)")
+            .ValidateOnStart();
 }
 
 /// <summary>How the services use RabbitMQ (section "Messaging").</summary>

@@ -7,7 +7,8 @@ namespace Rrm.ServiceDefaults.Hosting;
 
 /// <summary>
 /// The command line of every service: no verb runs the service (migrating first); <c>migrate</c>
-/// applies the migrations and exits (a Kubernetes job); <c>token</c> mints a local development token.
+/// applies the migrations and exits (the Kubernetes init container; it needs ConnectionStrings__Postgres only);
+/// <c>token</c> mints a local development token; a service may add its own (<see cref="ServiceCommand"/>).
 /// A configuration error ends the process with exit code 2 and a message naming the key.
 /// </summary>
 public static class ServiceRunner
@@ -31,6 +32,8 @@ public static class ServiceRunner
                 case "help":
                     Console.WriteLine(Usage(app));
                     return 0;
+                case not null when app.Services.GetServices<ServiceCommand>().FirstOrDefault(c => c.Name == verb) is { } command:
+                    return await command.RunAsync(app.Services, args[1..], CancellationToken.None);
                 default:
                     await Console.Error.WriteLineAsync($"rrm: unknown command '{verb}'.\n{Usage(app)}");
                     return 64;
@@ -49,7 +52,7 @@ public static class ServiceRunner
           migrate   apply migrations and exit
           token --sub NAME --roles ROLE[,ROLE] [--minutes N]
                     print a local development token signed with Auth:SigningKey
-                    roles: {string.Join(", ", Roles.All)}
+                    roles: {string.Join(", ", Roles.All)}{string.Concat(app.Services.GetServices<ServiceCommand>().Select(c => "\n  " + c.Usage))}
         Configuration comes from environment variables, e.g. ConnectionStrings__Postgres,
         ConnectionStrings__RabbitMq, Auth__SigningKey, Urls.
         """;

@@ -23,6 +23,7 @@ public static class MessagingExtensions
         Action<IBusRegistrationConfigurator>? configureConsumers = null)
     {
         builder.Services.AddValidatedOptions<ConnectionStringOptions>(ConnectionStringOptions.SectionName);
+        ConnectionStringOptions.RequireRabbitMqOnStart(builder.Services);
         builder.Services.AddValidatedOptions<MessagingOptions>(MessagingOptions.SectionName);
         builder.Services.AddMassTransit(bus =>
         {
@@ -49,7 +50,8 @@ public static class MessagingExtensions
             });
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                var uri = new Uri(context.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.RabbitMq);
+                // The checked instance: the host builds the bus before it runs its start-up validation.
+                var uri = new Uri(context.GetRequiredService<IOptionsMonitor<ConnectionStringOptions>>().Get(ConnectionStringOptions.BrokerInstance).RabbitMq);
                 rabbit.Host(uri, host =>
                 {
                     var credentials = uri.UserInfo.Split(':', 2);

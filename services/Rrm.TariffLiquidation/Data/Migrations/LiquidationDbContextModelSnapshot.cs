@@ -428,7 +428,6 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                         .HasColumnName("order_id");
 
                     b.Property<string>("OrderKind")
-                        .IsRequired()
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)")
                         .HasColumnName("order_kind");
@@ -451,6 +450,10 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                     b.Property<bool>("Replayed")
                         .HasColumnType("boolean")
                         .HasColumnName("replayed");
+
+                    b.Property<long?>("RestoredThroughSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("restored_through_sequence");
 
                     b.Property<DateOnly?>("SuspendedFrom")
                         .HasColumnType("date")
