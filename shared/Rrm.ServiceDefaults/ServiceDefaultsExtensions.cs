@@ -62,7 +62,7 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// The service's DbContext in its own schema, with the outbox relay, the deadline scheduler, the
-    /// migrator and the database readiness check.
+    /// migrator, the database readiness check and the outbox's age gauge.
     /// </summary>
     public static void AddServiceDatabase<TDb>(this IHostApplicationBuilder builder, string schema)
         where TDb : RrmDbContext
@@ -84,6 +84,12 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeadlineScheduler<TDb>>());
         builder.Services.AddSingleton<IDatabaseMigrator, DatabaseMigrator<TDb>>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>("postgres", tags: [ReadyTag]);
+        // Events wait here while the broker is out of reach. Whole seconds, rounded up: 0 only when none waits.
+        builder.Services.AddDatabaseGauge<TDb>(new("rrm.outbox.oldest_age", "Age of the oldest unpublished outbox message", Tag: null,
+            $"""
+            SELECT coalesce(ceil(greatest(extract(epoch FROM now() - min(created_at)), 0)), 0)::bigint
+            FROM "{schema}".outbox_messages WHERE processed_at IS NULL
+            """, Unit: "s"));
     }
 
     /// <summary>The status of requests that do not parse, health and reflection (anonymous), authentication and authorization.</summary>
