@@ -22,8 +22,10 @@ namespace Rrm.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
+    // Health check tags. Not "ready": MassTransit tags its own bus check so, and readiness is the database alone.
     public const string LiveTag = "live";
-    public const string ReadyTag = "ready";
+    public const string ReadyTag = "readiness";
+    public const string BrokerTag = "broker";
 
     /// <summary>What every service has: telemetry, gRPC with the error interceptor and limits, health, reflection, auth.</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
@@ -55,6 +57,7 @@ public static class ServiceDefaultsExtensions
             {
                 o.Services.Map("", r => r.Tags.Contains(LiveTag));
                 o.Services.Map("readiness", r => r.Tags.Contains(ReadyTag));
+                o.Services.Map("broker", r => r.Tags.Contains(BrokerTag));
             })
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [LiveTag]);
         return builder;

@@ -69,8 +69,12 @@ public sealed class ServiceProcess : IAsyncDisposable
             if (process.HasExited) throw new InvalidOperationException($"{project} exited with {process.ExitCode} during start-up:\n{service.Output}");
             try
             {
-                var reply = await health.CheckAsync(new HealthCheckRequest { Service = "readiness" }, deadline: DateTime.UtcNow.AddSeconds(2));
-                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving) return service;
+                // Ready (the database), and connected to the broker, so its consumers' queues are bound before a test
+                // publishes: readiness alone does not wait for the broker.
+                var ready = await health.CheckAsync(new HealthCheckRequest { Service = "readiness" }, deadline: DateTime.UtcNow.AddSeconds(2));
+                var broker = await health.CheckAsync(new HealthCheckRequest { Service = "broker" }, deadline: DateTime.UtcNow.AddSeconds(4));
+                if (ready.Status == HealthCheckResponse.Types.ServingStatus.Serving && broker.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                    return service;
             }
             catch (RpcException) { } // not listening yet
             if (DateTime.UtcNow > until)
