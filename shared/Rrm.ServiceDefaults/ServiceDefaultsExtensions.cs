@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Data;
@@ -40,8 +41,16 @@ public static class ServiceDefaultsExtensions
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+                // One line per entry, with its scopes: the trace and span ids (below), and a call's path.
+                ["Logging:Console:FormatterName"] = "simple",
+                ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+                ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
+                ["Logging:Console:FormatterOptions:TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ ",
+                ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
             },
         });
+        // A line written while handling a call or a message names its trace, to find the trace from the log and back.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         builder.Services.AddValidatedOptions<LimitsOptions>(LimitsOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddRrmTelemetry(serviceName);
