@@ -51,6 +51,9 @@ public static class ServiceDefaultsExtensions
         });
         // A line written while handling a call or a message names its trace, to find the trace from the log and back.
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Services.AddValidatedOptions<HostingOptions>(HostingOptions.SectionName);
+        builder.Services.AddOptions<HostOptions>()
+            .Configure<IOptions<HostingOptions>>((host, hosting) => host.ShutdownTimeout = hosting.Value.ShutdownTimeout);
         builder.Services.AddValidatedOptions<LimitsOptions>(LimitsOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddRrmTelemetry(serviceName);

@@ -1,11 +1,15 @@
 using System.Diagnostics;
 using Grpc.Core;
+using Grpc.Reflection.V1Alpha;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Rrm.Grpc.Petition.V1;
 using Rrm.Testing;
 
 namespace Rrm.Petition.Tests;
 
-/// <summary>The service as its own process, as deployed: what its console log says.</summary>
+/// <summary>The service as its own process, as deployed: what its console log says, and how it stops.</summary>
 public sealed class ProcessTests : IAsyncLifetime
 {
     private TestDatabase _database = null!;
@@ -54,5 +58,32 @@ public sealed class ProcessTests : IAsyncLifetime
             l => l is not null, what: "the log line of the submission");
         Assert.Contains($"TraceId:{caller.TraceId}", line);
         Assert.Matches("SpanId:[0-9a-f]{16}", line);
+    }
+
+    [Fact]
+    public async Task On_SIGTERM_a_call_in_flight_has_the_shutdown_timeout_to_end_then_the_process_exits()
+    {
+        await using var petition = await StartAsync(("Hosting__ShutdownTimeout", "00:00:03"));
+        // A stream the client keeps open: in flight until the server gives up on it.
+        using var stream = new ServerReflection.ServerReflectionClient(petition.Channel).ServerReflectionInfo();
+        await stream.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+
+        var clock = Stopwatch.StartNew();
+        var exitCode = await petition.StopAsync(); // SIGTERM; killed after 10 s
+        clock.Stop();
+
+        Assert.Equal(0, exitCode);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(8));
+    }
+}
+
+public sealed class ShutdownTimeoutTests(PetitionFixture fixture) : IClassFixture<PetitionFixture>
+{
+    [Fact]
+    public void The_shutdown_timeout_is_20_seconds_when_not_set()
+    {
+        // Kubernetes' grace period is set from it (docs/operations.md).
+        Assert.Equal(TimeSpan.FromSeconds(20), fixture.Service.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }
 }

@@ -21,6 +21,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public GrpcChannel Channel { get; }
 
     private readonly IDictionary<string, string> _environment;
+    private int? _exitCode;
 
     private ServiceProcess(string name, string url, Process process, StringBuilder output, IDictionary<string, string> environment, GrpcChannel? channel)
     {
@@ -28,7 +29,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         Channel = channel ?? GrpcChannel.ForAddress(url);
     }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _exitCode is not null || _process.HasExited;
 
     public int Pid => _process.Id;
 
@@ -98,8 +99,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         Channel.Dispose();
     }
 
-    private async Task StopAsync()
+    /// <summary>Stops it as Kubernetes would (SIGTERM, then a kill after 10 s); its exit code, 137 when it had to be killed.</summary>
+    public async Task<int> StopAsync()
     {
+        if (_exitCode is { } code) return code;
         if (!_process.HasExited)
         {
             Process.Start("kill", ["-TERM", _process.Id.ToString()])?.WaitForExit();
@@ -110,7 +113,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         var logs = Path.Combine(Repository.Root, ".rrm", "test-results", "processes");
         Directory.CreateDirectory(logs);
         await File.WriteAllTextAsync(Path.Combine(logs, $"{Name}-{_process.Id}.log"), Output);
+        _exitCode = _process.ExitCode;
         _process.Dispose();
+        return _exitCode.Value;
     }
 
     private static Process Start(string project, IDictionary<string, string> env, StringBuilder output, params string[] args)
