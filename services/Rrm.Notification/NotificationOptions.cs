@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Rrm.Notification;
 
@@ -18,7 +19,7 @@ public sealed class NotificationOptions
     /// </summary>
     public string PetitionToken { get; set; } = "";
 
-    [Required] public SmtpSettings Smtp { get; set; } = new();
+    [Required, ValidateObjectMembers] public SmtpSettings Smtp { get; set; } = new();
 
     /// <summary>Attempts before a notification is dead.</summary>
     [Range(1, 100)] public int MaxAttempts { get; set; } = 6;
@@ -54,6 +55,7 @@ public sealed class NotificationOptions
     [Range(1, 256)] public int Parallelism { get; set; } = 16;
 }
 
+/// <summary>The SMTP relay e-mail goes through (Notification:Smtp).</summary>
 public sealed class SmtpSettings
 {
     [Required] public string Host { get; set; } = "127.0.0.1";
