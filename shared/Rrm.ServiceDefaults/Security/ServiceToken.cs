@@ -11,9 +11,9 @@ public sealed class ServiceTokenUnavailableException(string message, Exception? 
 /// <summary>
 /// The token a service shows on its own calls to another service (not on a caller's behalf). In production it is the
 /// content of Auth:ServiceTokenFile, issued by the identity provider and rotated by the operator: the file is read again
-/// whenever it changes (its modification time, size, or the file a link points to), so a new token is used from the next call on, without a restart.
-/// In local development and tests, without that file, the service mints one with the HS256 key, holding only
-/// <see cref="Roles"/>, valid for an hour and renewed before it ends. No service holds a key that can mint a role in
+/// whenever it changes (its modification time, size, or the file a link points to), so a new token is used from the
+/// next call on, without a restart. In local development and tests, without that file, the service mints one with the HS256 key, holding only the roles
+/// its calls need, valid for an hour and renewed before it ends. No service holds a key that can mint a role in
 /// production: there the HS256 key is not set.
 /// </summary>
 public sealed class ServiceToken(IOptions<AuthOptions> auth, TimeProvider clock, ILogger<ServiceToken> logger, string subject, IReadOnlyList<string> roles)
@@ -21,9 +21,6 @@ public sealed class ServiceToken(IOptions<AuthOptions> auth, TimeProvider clock,
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1), RenewBefore = TimeSpan.FromMinutes(10);
     private sealed record Cached(string Token, (string Path, DateTime Modified, long Length) Stamp, DateTimeOffset Expires);
     private volatile Cached? _cached;
-
-    /// <summary>The roles a development token is minted with: the ones the service's calls need and no more.</summary>
-    public IReadOnlyList<string> Roles => roles;
 
     /// <summary>The current token.</summary>
     /// <exception cref="ServiceTokenUnavailableException">The file is missing, unreadable or empty.</exception>
