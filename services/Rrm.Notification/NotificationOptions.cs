@@ -13,12 +13,6 @@ public sealed class NotificationOptions
     [Url(ErrorMessage = "must be an http(s) URL such as http://127.0.0.1:5101")]
     public string PetitionUrl { get; set; } = "";
 
-    /// <summary>
-    /// A token with the role ilc.analyst the service shows the Petition service to read petitioners' contacts.
-    /// Empty: minted with Auth:SigningKey (local development only).
-    /// </summary>
-    public string PetitionToken { get; set; } = "";
-
     [Required, ValidateObjectMembers] public SmtpSettings Smtp { get; set; } = new();
 
     /// <summary>Attempts before a notification is dead.</summary>

@@ -232,30 +232,18 @@ internal sealed class WebhookSender(IHttpClientFactory http, IOptions<Notificati
 }
 
 /// <summary>
-/// Petitioners' addresses, read from the Petition service at each attempt and never stored here. The service shows
-/// a token with the read-only role petition.contact-reader, which allows GetPetition and nothing else: the one given
-/// (Notification:PetitionToken), or in development one minted with the local key for an hour and renewed before it ends.
+/// Petitioners' addresses, read from the Petition service at each attempt and never stored here. The service shows its
+/// own token (<see cref="ServiceToken"/>) with the read-only role petition.contact-reader, which allows GetPetition and
+/// nothing else: the one in Auth:ServiceTokenFile, or in development one minted with the local key (docs/security.md).
 /// </summary>
-internal sealed class PetitionerContacts(PetitionService.PetitionServiceClient petitions, IOptions<NotificationOptions> options, IOptions<AuthOptions> auth,
-    TimeProvider clock)
+internal sealed class PetitionerContacts(PetitionService.PetitionServiceClient petitions, ServiceToken token)
 {
-    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1), RenewBefore = TimeSpan.FromMinutes(10);
-    private sealed record Minted(string Token, DateTimeOffset Expires);
-    private volatile Minted? _minted;
-
-    private string Token()
-    {
-        if (options.Value.PetitionToken.Length > 0) return options.Value.PetitionToken;
-        var now = clock.GetUtcNow();
-        if (_minted is not { } minted || minted.Expires - now < RenewBefore)
-            _minted = minted = new Minted(DevTokens.Mint(auth.Value, "notification-service", [Roles.PetitionContactReader], Lifetime, now), now + Lifetime);
-        return minted.Token;
-    }
-
     /// <summary>The petitioner's e-mail address, or null when the petition has none.</summary>
     public async Task<string?> EmailAsync(Guid petitionId, CancellationToken ct)
     {
-        var headers = new Metadata { { "Authorization", "Bearer " + Token() } };
+        Metadata headers;
+        try { headers = token.Headers(); }
+        catch (ServiceTokenUnavailableException) { throw new DeliveryFailedException("petition service token unavailable"); }
         var petition = (await petitions.GetPetitionAsync(new GetPetitionRequest { PetitionId = petitionId.ToString() }, headers,
             DateTime.UtcNow.AddSeconds(10), ct)).Petition;
         return petition.Petitioner is { Anonymous: false, ContactEmail.Length: > 0 } p ? p.ContactEmail : null;
