@@ -13,7 +13,8 @@
 #                         RRM_MGMT_USER, RRM_MGMT_PASSWORD, RRM_CUSTOMS_AMQP_URL (runs in the caller's shell).
 #   grpc_health PORT|HOST:PORT [SERVICE]
 #                         0 when grpc.health.v1.Health/Check answers SERVING over h2c (curl).
-#                         SERVICE "" is liveness, "readiness" the services' readiness check.
+#                         SERVICE "" is liveness, "readiness" the services' readiness check (the
+#                         database), "broker" their connection to RabbitMQ.
 #
 # Everything lives under $RRM_HOME (default <repo>/.rrm) on dedicated loopback ports, so a system-wide
 # PostgreSQL (5432) or RabbitMQ (5672/25672, ~rabbitmq/.erlang.cookie) is never touched:
@@ -679,7 +680,7 @@ infra_env() {
 
 # grpc_health PORT|HOST:PORT [SERVICE] — 0 only when grpc.health.v1.Health/Check answers
 # grpc-status 0 with status SERVING, over plaintext HTTP/2 (h2c). SERVICE "" is liveness; the services
-# also register "readiness". Quiet on failure (callers poll it); RRM_GRPC_HEALTH_VERBOSE=1 says why.
+# also register "readiness" and "broker". Quiet on failure (callers poll it); RRM_GRPC_HEALTH_VERBOSE=1 says why.
 grpc_health() (
   set +e -uo pipefail # explicit checks below; a caller's set -e must not end us half-way
   local target=${1:?usage: grpc_health PORT [SERVICE]} service=${2-}

@@ -68,7 +68,8 @@ internal static class FootprintFigure
                  {
                      ["ConnectionStrings__Postgres"] = bench.Postgres, ["ConnectionStrings__RabbitMq"] = bench.Amqp, ["Auth__SigningKey"] = bench.SigningKey,
                      ["Urls"] = $"http://127.0.0.1:{port}", ["Review__PetitionUrl"] = bench.PetitionUrl, ["Notification__PetitionUrl"] = bench.PetitionUrl,
-                     ["Notification__Smtp__Port"] = Environment.GetEnvironmentVariable("RRM_SMTP_PORT") ?? "55025", ["Logging__LogLevel__Default"] = "Warning",
+                     ["Notification__Smtp__Port"] = Environment.GetEnvironmentVariable("RRM_SMTP_PORT") ?? "55025", ["Notification__Smtp__Security"] = "None",
+                     ["Logging__LogLevel__Default"] = "Warning",
                  })
             start.Environment[key] = value;
         var watch = Stopwatch.StartNew();

@@ -10,6 +10,7 @@ using Rrm.ServiceDefaults.Telemetry;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Messaging;
+using Rrm.ServiceDefaults.Security;
 
 namespace Rrm.Notification;
 
@@ -50,12 +51,14 @@ public static class NotificationModule
             // The client's own log lines would carry the webhook's URL, credentials and query included.
             .RemoveAllLoggers();
         builder.Services.AddServiceClient<PetitionService.PetitionServiceClient>(sp => sp.GetRequiredService<IOptions<NotificationOptions>>().Value.PetitionUrl);
+        // Its own token for reading petitioners' contacts (docs/security.md, "Calls between services").
+        builder.Services.AddServiceToken("notification-service", Roles.PetitionContactReader);
         return builder;
     }
 
     public static WebApplication MapNotification(this WebApplication app)
     {
-        app.MapGrpcService<NotificationGrpcService>();
+        app.MapGrpcService<NotificationGrpcService>().RequireRpcRoles();
         return app;
     }
 }

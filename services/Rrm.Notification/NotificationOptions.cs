@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Rrm.Notification;
 
@@ -12,13 +13,7 @@ public sealed class NotificationOptions
     [Url(ErrorMessage = "must be an http(s) URL such as http://127.0.0.1:5101")]
     public string PetitionUrl { get; set; } = "";
 
-    /// <summary>
-    /// A token with the role ilc.analyst the service shows the Petition service to read petitioners' contacts.
-    /// Empty: minted with Auth:SigningKey (local development only).
-    /// </summary>
-    public string PetitionToken { get; set; } = "";
-
-    [Required] public SmtpSettings Smtp { get; set; } = new();
+    [Required, ValidateObjectMembers] public SmtpSettings Smtp { get; set; } = new();
 
     /// <summary>Attempts before a notification is dead.</summary>
     [Range(1, 100)] public int MaxAttempts { get; set; } = 6;
@@ -54,12 +49,44 @@ public sealed class NotificationOptions
     [Range(1, 256)] public int Parallelism { get; set; } = 16;
 }
 
+/// <summary>The SMTP relay e-mail goes through (Notification:Smtp).</summary>
 public sealed class SmtpSettings
 {
     [Required] public string Host { get; set; } = "127.0.0.1";
     [Range(1, 65535)] public int Port { get; set; } = 25;
+
+    /// <summary>The sender; its domain is also the right-hand side of the Message-ID (&lt;notification id@domain&gt;).</summary>
     [Required, EmailAddress] public string From { get; set; } = "rrm-notifications@localhost";
-    public bool EnableSsl { get; set; }
+
+    /// <summary>
+    /// TLS to the relay: StartTls (the default: a relay without STARTTLS is refused), StartTlsWhenAvailable,
+    /// SslOnConnect (port 465) or None (plain: the local sinks of development and tests only).
+    /// </summary>
+    public SmtpSecurity Security { get; set; } = SmtpSecurity.StartTls;
+
+    /// <summary>Authenticates as this user when set (AUTH PLAIN, LOGIN or better, as the relay offers).</summary>
     public string User { get; set; } = "";
     public string Password { get; set; } = "";
+
+    /// <summary>Credentials may be sent over a connection without TLS. Off: such a delivery fails with "smtp tls unavailable".</summary>
+    public bool AllowAuthenticationWithoutTls { get; set; }
+
+    /// <summary>
+    /// A PEM file of CA certificates trusted, besides the system's, for the relay's certificate (a relay with a private
+    /// CA). The relay's name must still match its certificate.
+    /// </summary>
+    public string TrustedCaFile { get; set; } = "";
+}
+
+/// <summary>How the connection to the SMTP relay is encrypted.</summary>
+public enum SmtpSecurity
+{
+    /// <summary>STARTTLS after the greeting; a relay that does not offer it is refused.</summary>
+    StartTls,
+    /// <summary>STARTTLS when the relay offers it, plain otherwise (an attacker on the path can remove the offer).</summary>
+    StartTlsWhenAvailable,
+    /// <summary>TLS from the first byte (SMTPS, usually port 465).</summary>
+    SslOnConnect,
+    /// <summary>No TLS.</summary>
+    None,
 }

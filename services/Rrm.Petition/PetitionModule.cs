@@ -2,6 +2,7 @@ using Rrm.Petition.Data;
 using Rrm.Petition.Grpc;
 using Rrm.Petition.Messaging;
 using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Security;
 using Rrm.ServiceDefaults.Telemetry;
 using Rrm.ServiceDefaults.Messaging;
 
@@ -26,8 +27,8 @@ public static class PetitionModule
 
     public static WebApplication MapPetition(this WebApplication app)
     {
-        app.MapGrpcService<FacilityGrpcService>();
-        app.MapGrpcService<PetitionGrpcService>();
+        app.MapGrpcService<FacilityGrpcService>().RequireRpcRoles();
+        app.MapGrpcService<PetitionGrpcService>().RequireRpcRoles();
         return app;
     }
 }

@@ -7,6 +7,7 @@ using Rrm.Review.Grpc;
 using Rrm.Review.Import;
 using Rrm.Review.Messaging;
 using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Security;
 using Rrm.ServiceDefaults.Telemetry;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Grpc;
@@ -47,7 +48,7 @@ public static class ReviewModule
 
     public static WebApplication MapReview(this WebApplication app)
     {
-        app.MapGrpcService<ReviewGrpcService>();
+        app.MapGrpcService<ReviewGrpcService>().RequireRpcRoles();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Rrm.ServiceDefaults;
+using Rrm.ServiceDefaults.Security;
 using Rrm.ServiceDefaults.Telemetry;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Hosting;
@@ -49,7 +50,7 @@ public static class TariffLiquidationModule
 
     public static WebApplication MapTariffLiquidation(this WebApplication app)
     {
-        app.MapGrpcService<LiquidationGrpcService>();
+        app.MapGrpcService<LiquidationGrpcService>().RequireRpcRoles();
         return app;
     }
 }

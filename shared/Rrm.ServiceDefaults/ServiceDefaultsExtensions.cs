@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Data;
@@ -22,8 +23,10 @@ namespace Rrm.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
+    // Health check tags. Not "ready": MassTransit tags its own bus check so, and readiness is the database alone.
     public const string LiveTag = "live";
-    public const string ReadyTag = "ready";
+    public const string ReadyTag = "readiness";
+    public const string BrokerTag = "broker";
 
     /// <summary>What every service has: telemetry, gRPC with the error interceptor and limits, health, reflection, auth.</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
@@ -38,8 +41,19 @@ public static class ServiceDefaultsExtensions
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+                // One line per entry, with its scopes: the trace and span ids (below), and a call's path.
+                ["Logging:Console:FormatterName"] = "simple",
+                ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+                ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
+                ["Logging:Console:FormatterOptions:TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ ",
+                ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
             },
         });
+        // A line written while handling a call or a message names its trace, to find the trace from the log and back.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Services.AddValidatedOptions<HostingOptions>(HostingOptions.SectionName);
+        builder.Services.AddOptions<HostOptions>()
+            .Configure<IOptions<HostingOptions>>((host, hosting) => host.ShutdownTimeout = hosting.Value.ShutdownTimeout);
         builder.Services.AddValidatedOptions<LimitsOptions>(LimitsOptions.SectionName);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.AddRrmTelemetry(serviceName);
@@ -55,6 +69,7 @@ public static class ServiceDefaultsExtensions
             {
                 o.Services.Map("", r => r.Tags.Contains(LiveTag));
                 o.Services.Map("readiness", r => r.Tags.Contains(ReadyTag));
+                o.Services.Map("broker", r => r.Tags.Contains(BrokerTag));
             })
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: [LiveTag]);
         return builder;
@@ -62,7 +77,7 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// The service's DbContext in its own schema, with the outbox relay, the deadline scheduler, the
-    /// migrator and the database readiness check.
+    /// migrator, the database readiness check and the outbox's age gauge.
     /// </summary>
     public static void AddServiceDatabase<TDb>(this IHostApplicationBuilder builder, string schema)
         where TDb : RrmDbContext
@@ -84,12 +99,19 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeadlineScheduler<TDb>>());
         builder.Services.AddSingleton<IDatabaseMigrator, DatabaseMigrator<TDb>>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>("postgres", tags: [ReadyTag]);
+        // Events wait here while the broker is out of reach. Whole seconds, rounded up: 0 only when none waits.
+        builder.Services.AddDatabaseGauge<TDb>(new("rrm.outbox.oldest_age", "Age of the oldest unpublished outbox message", Tag: null,
+            $"""
+            SELECT coalesce(ceil(greatest(extract(epoch FROM now() - min(created_at)), 0)), 0)::bigint
+            FROM "{schema}".outbox_messages WHERE processed_at IS NULL
+            """, Unit: "s"));
     }
 
     /// <summary>The status of requests that do not parse, health and reflection (anonymous), authentication and authorization.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
-        // First, so it sees the status of every call: a request that does not parse is INVALID_ARGUMENT, not UNKNOWN.
+        app.UseUntracedProbes();
+        // Before the rest, so it sees the status of every call: a request that does not parse is INVALID_ARGUMENT, not UNKNOWN.
         app.UseMalformedRequestStatus();
         app.UseAuthentication();
         app.UseAuthorization();

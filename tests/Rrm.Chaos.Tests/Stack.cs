@@ -66,6 +66,7 @@ public sealed class Stack : IAsyncDisposable
             ["Review__PetitionUrl"] = $"http://127.0.0.1:{petitionPort}",
             ["Notification__PetitionUrl"] = $"http://127.0.0.1:{petitionPort}",
             ["Notification__Smtp__Port"] = stack.Smtp.Port.ToString(),
+            ["Notification__Smtp__Security"] = "None", // the local SMTP server is plain
             ["Notification__PollInterval"] = "00:00:00.500",
             // A notification whose sender was killed mid-send is taken up again after this (the local SMTP server answers at once).
             ["Notification__Lease"] = "00:00:10",

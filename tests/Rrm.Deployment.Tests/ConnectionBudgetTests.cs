@@ -41,10 +41,13 @@ public sealed partial class ConnectionBudgetTests
     public async Task A_connection_string_without_a_pool_size_breaks_the_budget()
     {
         using var copy = Manifests.Copy();
-        var patch = Path.Combine(copy.Path, "base", "patches", "service-pod.yaml");
-        var text = await File.ReadAllTextAsync(patch);
-        Assert.Contains(";Maximum Pool Size=$(POSTGRES_POOL_SIZE)", text);
-        await File.WriteAllTextAsync(patch, text.Replace(";Maximum Pool Size=$(POSTGRES_POOL_SIZE)", ""));
+        foreach (var service in Manifests.Services) // each service's manifest has its connection string (its own role)
+        {
+            var manifest = Path.Combine(copy.Path, "base", $"{service}.yaml");
+            var text = await File.ReadAllTextAsync(manifest);
+            Assert.Contains(";Maximum Pool Size=$(POSTGRES_POOL_SIZE)", text);
+            await File.WriteAllTextAsync(manifest, text.Replace(";Maximum Pool Size=$(POSTGRES_POOL_SIZE)", ""));
+        }
 
         var objects = await Manifests.RenderAsync(copy.Path, "prod");
         var budget = Budget(objects, "prod");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Grpc.Core;
 using Rrm.Grpc.Petition.V1;
 using Rrm.Grpc.Review.V1;
 using Rrm.ServiceDefaults.Security;
@@ -171,6 +172,20 @@ public sealed class CliTests(Suite suite)
 
         Assert.Equal(77, run.ExitCode);
         Assert.Contains("Unauthenticated: a bearer token is required", run.Error);
+    }
+
+    [Fact]
+    public async Task A_token_minted_by_rrm_token_is_accepted_by_the_services_for_its_roles_only()
+    {
+        // What `./rrm token auditor,customs.system` runs (with the local services' key).
+        var minted = await suite.CliAsync(null, "token", "--signing-key", TestEnvironment.SigningKey, "auditor,customs.system");
+        Assert.True(minted.ExitCode == 0, minted.Error);
+        var token = Tokens.Bearer(minted.Output.Trim());
+
+        await suite.Petitions.ListPetitionsAsync(new ListPetitionsRequest(), token);
+        await suite.Cases.ListCasesAsync(new ListCasesRequest(), token);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => suite.Facilities.RegisterFacilityAsync(Samples.Impro(), token).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
     }
 
     [Fact]

@@ -70,6 +70,7 @@ public sealed class Suite : IAsyncLifetime
             ["Review__PetitionUrl"] = $"http://127.0.0.1:{petitionPort}",
             ["Notification__PetitionUrl"] = $"http://127.0.0.1:{petitionPort}",
             ["Notification__Smtp__Port"] = Smtp.Port.ToString(),
+            ["Notification__Smtp__Security"] = "None", // the local SMTP server is plain
             ["Notification__PollInterval"] = "00:00:00.200",
         };
         // Started together, as an orchestrator would: each migrates its own schema and waits for what it needs.

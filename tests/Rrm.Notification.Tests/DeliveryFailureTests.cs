@@ -132,7 +132,7 @@ public sealed class RestartTests(SlowRecipientFixture fixture) : IClassFixture<S
         await using var restarted = await fixture.StartAsync<NotificationDbContext>(new Dictionary<string, string?>
         {
             ["Notification:PetitionUrl"] = "http://petition.test", ["Notification:PollInterval"] = "00:00:00.100",
-            ["Notification:Smtp:Port"] = fixture.Smtp.Port.ToString(),
+            ["Notification:Smtp:Port"] = fixture.Smtp.Port.ToString(), ["Notification:Smtp:Security"] = "None",
             ["Notification:AllowHttpWebhooks"] = "true", ["Notification:AllowPrivateWebhookTargets"] = "true",
         });
         await Task.Delay(1500);

@@ -34,16 +34,20 @@ public class NotificationFixture() : ServiceFixture<NotificationDbContext>(Notif
 
     protected override async Task BeforeStartAsync()
     {
-        Smtp = await SmtpSink.StartAsync(refuse: "refused");
+        Smtp = await StartSmtpAsync();
         Webhooks = await WebhookReceiver.StartAsync();
         await ServiceFactory<PetitionDbContext>.MigrateAsync(Database.ConnectionString, PetitionDbContext.SchemaName);
         Petition = await StartAsync<PetitionDbContext>();
     }
 
+    /// <summary>The fixture's SMTP server: plain, refusing recipients whose address contains "refused".</summary>
+    protected virtual Task<SmtpSink> StartSmtpAsync() => SmtpSink.StartAsync(refuse: "refused");
+
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Notification:PetitionUrl"] = "http://petition.test",
         ["Notification:Smtp:Port"] = Smtp.Port.ToString(),
+        ["Notification:Smtp:Security"] = "None", // the test's SMTP server is plain
         ["Notification:MaxAttempts"] = "3",
         ["Notification:RetryBaseDelay"] = "00:00:00.100",
         ["Notification:PollInterval"] = "00:00:00.100",

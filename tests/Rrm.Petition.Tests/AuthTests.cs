@@ -75,6 +75,24 @@ public sealed class AuthTests(PetitionFixture fixture) : IClassFixture<PetitionF
     }
 
     [Fact]
+    public async Task A_token_without_any_role_may_not_even_read_the_facility_registry()
+    {
+        var facility = await fixture.RegisterAsync();
+        var nobody = Tokens.For();
+
+        foreach (var call in new Func<Task>[]
+        {
+            () => fixture.Facilities().GetFacilityAsync(new GetFacilityRequest { FacilityId = facility.FacilityId }, nobody).ResponseAsync,
+            () => fixture.Facilities().SearchFacilitiesAsync(new SearchFacilitiesRequest { NameContains = "Impro" }, nobody).ResponseAsync,
+            () => fixture.Facilities().DeriveMidAsync(new DeriveMidRequest { ManufacturerName = "Impro Industries", City = "San Luis Potosi" }, nobody).ResponseAsync,
+        })
+            AssertRefused(StatusCode.PermissionDenied, "roles do not allow this call", await Assert.ThrowsAsync<RpcException>(call));
+        // Any one role reads it, the Notification service's included.
+        Assert.Equal(facility.FacilityId, (await fixture.Facilities().GetFacilityAsync(
+            new GetFacilityRequest { FacilityId = facility.FacilityId }, Tokens.For(Roles.PetitionContactReader))).Facility.FacilityId);
+    }
+
+    [Fact]
     public async Task A_garbage_token_is_Unauthenticated() =>
         AssertRefused(StatusCode.Unauthenticated, "the token is not valid", await SubmitWith(Tokens.Bearer("not.a.jwt")));
 

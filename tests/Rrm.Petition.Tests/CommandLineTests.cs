@@ -49,6 +49,19 @@ public sealed class CommandLineTests
         Assert.Contains("32 bytes", error);
     }
 
+    [Theory]
+    [InlineData("Auth__JwksUrl", "Auth:JwksUrl")]
+    [InlineData("Auth__Authority", "Auth:Authority")]
+    public async Task Signing_keys_over_plain_http_stop_the_service_unless_explicitly_allowed(string variable, string key)
+    {
+        var (exitCode, _, error) = await RunAsync(new Dictionary<string, string?> { [variable] = "http://127.0.0.1:1/keys" },
+            "token", "--roles", "auditor");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"{key}': must be https", error);
+        Assert.Contains("Auth__RequireHttpsMetadata=false", error);
+    }
+
     [Fact]
     public async Task Migrate_applies_the_schema_and_exits()
     {

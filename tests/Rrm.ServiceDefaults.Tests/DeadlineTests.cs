@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Rrm.ServiceDefaults.Deadlines;
+using Rrm.ServiceDefaults.Telemetry;
 using Rrm.Testing;
 
 namespace Rrm.ServiceDefaults.Tests;
@@ -95,5 +98,34 @@ public sealed class DeadlineTests(InfrastructureFixture infra) : IClassFixture<I
         Assert.True(row.Attempts >= 1);
         Assert.Contains("no-such-kind", row.LastError);
         Assert.True(row.NextAttemptAt > Now);
+    }
+
+    [Fact]
+    public async Task A_handler_that_throws_is_counted_in_rrm_deadlines_failed_by_kind()
+    {
+        var failures = new ConcurrentQueue<long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (i, l) => { if (i.Meter.Name == RrmTelemetry.Name && i.Name == "rrm.deadlines.failed") l.EnableMeasurementEvents(i); };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags) if (tag is { Key: "kind", Value: FailingDeadlineHandler.FailingKind }) failures.Enqueue(value);
+        });
+        listener.Start();
+        var key = $"failing-{Guid.NewGuid():N}";
+        await using (var db = TestDbContext.Open(infra.Database.ConnectionString))
+        {
+            await db.ScheduleDeadlineAsync(key, FailingDeadlineHandler.FailingKind, Now.AddDays(-1), null, CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
+        await using var host = await infra.StartAsync(clock: new ManualClock(Now));
+
+        var row = await Eventually.GetAsync(async () =>
+        {
+            await using var check = TestDbContext.Open(infra.Database.ConnectionString);
+            return await check.Deadlines.AsNoTracking().SingleAsync(d => d.Key == key);
+        }, d => d.Attempts >= 1, what: "a failed attempt to be recorded");
+
+        Assert.Null(row.FiredAt);
+        Assert.True(failures.Sum() >= row.Attempts, $"{failures.Sum()} failures counted for {row.Attempts} attempts");
     }
 }

@@ -55,6 +55,17 @@ public sealed class MarkingDeadlineHandler : IDeadlineHandler
     }
 }
 
+/// <summary>A handler that always throws: the deadline is retried, its effects rolled back.</summary>
+public sealed class FailingDeadlineHandler : IDeadlineHandler
+{
+    public const string FailingKind = "test-fail";
+
+    public string Kind => FailingKind;
+
+    public Task HandleAsync(ScheduledDeadline deadline, RrmDbContext db, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("the handler failed");
+}
+
 /// <summary>Records every delivery it gets, duplicates included.</summary>
 public sealed class RecordingConsumer : IConsumer<PetitionReceived>
 {
@@ -85,6 +96,7 @@ public static class MessagingHost
             ["Outbox:PollInterval"] = "00:00:00.200",
             ["Outbox:PublishTimeout"] = "00:00:02",
             ["Deadlines:PollInterval"] = "00:00:00.050",
+            ["Telemetry:GaugeInterval"] = "00:00:00.200",
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -95,6 +107,7 @@ public static class MessagingHost
             else if (consume) bus.AddConsumer<RecordingConsumer>();
         });
         builder.Services.AddDeadlineHandler<MarkingDeadlineHandler>();
+        builder.Services.AddDeadlineHandler<FailingDeadlineHandler>();
         if (clock is not null) builder.Services.AddSingleton(clock);
         return builder.Build();
     }
@@ -146,6 +159,7 @@ public sealed class InfrastructureFixture : IAsyncLifetime
 public sealed class StartedHost : IAsyncDisposable
 {
     private readonly IHost _host;
+    private bool _disposed;
 
     private StartedHost(IHost host) => _host = host;
 
@@ -160,8 +174,11 @@ public sealed class StartedHost : IAsyncDisposable
         return started;
     }
 
+    /// <summary>Stops it; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try { await _host.StopAsync(timeout.Token); }
         finally { _host.Dispose(); }

@@ -21,6 +21,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public GrpcChannel Channel { get; }
 
     private readonly IDictionary<string, string> _environment;
+    private int? _exitCode;
 
     private ServiceProcess(string name, string url, Process process, StringBuilder output, IDictionary<string, string> environment, GrpcChannel? channel)
     {
@@ -28,7 +29,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         Channel = channel ?? GrpcChannel.ForAddress(url);
     }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _exitCode is not null || _process.HasExited;
 
     public int Pid => _process.Id;
 
@@ -69,8 +70,12 @@ public sealed class ServiceProcess : IAsyncDisposable
             if (process.HasExited) throw new InvalidOperationException($"{project} exited with {process.ExitCode} during start-up:\n{service.Output}");
             try
             {
-                var reply = await health.CheckAsync(new HealthCheckRequest { Service = "readiness" }, deadline: DateTime.UtcNow.AddSeconds(2));
-                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving) return service;
+                // Ready (the database), and connected to the broker, so its consumers' queues are bound before a test
+                // publishes: readiness alone does not wait for the broker.
+                var ready = await health.CheckAsync(new HealthCheckRequest { Service = "readiness" }, deadline: DateTime.UtcNow.AddSeconds(2));
+                var broker = await health.CheckAsync(new HealthCheckRequest { Service = "broker" }, deadline: DateTime.UtcNow.AddSeconds(4));
+                if (ready.Status == HealthCheckResponse.Types.ServingStatus.Serving && broker.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                    return service;
             }
             catch (RpcException) { } // not listening yet
             if (DateTime.UtcNow > until)
@@ -94,8 +99,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         Channel.Dispose();
     }
 
-    private async Task StopAsync()
+    /// <summary>Stops it as Kubernetes would (SIGTERM, then a kill after 10 s); its exit code, 137 when it had to be killed.</summary>
+    public async Task<int> StopAsync()
     {
+        if (_exitCode is { } code) return code;
         if (!_process.HasExited)
         {
             Process.Start("kill", ["-TERM", _process.Id.ToString()])?.WaitForExit();
@@ -106,7 +113,9 @@ public sealed class ServiceProcess : IAsyncDisposable
         var logs = Path.Combine(Repository.Root, ".rrm", "test-results", "processes");
         Directory.CreateDirectory(logs);
         await File.WriteAllTextAsync(Path.Combine(logs, $"{Name}-{_process.Id}.log"), Output);
+        _exitCode = _process.ExitCode;
         _process.Dispose();
+        return _exitCode.Value;
     }
 
     private static Process Start(string project, IDictionary<string, string> env, StringBuilder output, params string[] args)

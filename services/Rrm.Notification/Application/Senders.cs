@@ -1,68 +1,158 @@
 using System.Net.Http.Headers;
-using System.Net.Mail;
+using System.Net.Security;
+using System.Net.Sockets;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grpc.Core;
+using MailKit.Net.Smtp;
+using MailKit.Security;
 using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Text;
 using Rrm.Grpc.Petition.V1;
 using Rrm.Notification.Domain;
 using Rrm.ServiceDefaults.Security;
 
 namespace Rrm.Notification.Application;
 
-/// <summary>E-mail over SMTP (System.Net.Mail). The notification id is the Message-ID, the same on every attempt.</summary>
+/// <summary>
+/// E-mail over SMTP (MailKit), one connection per message: TLS as Notification:Smtp:Security says, AUTH when a user is
+/// set (never over a connection without TLS unless allowed), the whole attempt within Notification:SmtpTimeout. The
+/// Message-ID is &lt;notification id@sender's domain&gt; on every attempt: a copy re-sent after an attempt that failed
+/// once its data had arrived (a timeout, a lost connection) can be recognised and dropped by the receiver.
+/// </summary>
 internal sealed partial class EmailSender(IOptions<NotificationOptions> options)
 {
+    // Read once it can be (not cached while it cannot); a file that cannot be read fails each attempt as a fault of
+    // the set-up, "internal error (…)" with its type in the log, before anything is sent.
+    private readonly Lazy<X509Certificate2Collection?> _trustedCas = new(
+        () => options.Value.Smtp.TrustedCaFile is { Length: > 0 } file ? LoadCas(file) : null, LazyThreadSafetyMode.PublicationOnly);
+
     public async Task SendAsync(Notice notice, string address, CancellationToken ct)
     {
         var smtp = options.Value.Smtp;
-        using var client = new SmtpClient(smtp.Host, smtp.Port) { EnableSsl = smtp.EnableSsl, DeliveryMethod = SmtpDeliveryMethod.Network };
-        if (smtp.User.Length > 0) client.Credentials = new System.Net.NetworkCredential(smtp.User, smtp.Password);
-        using var message = new MailMessage(smtp.From, address)
+        var trustedCas = _trustedCas.Value;
+        using var message = Compose(notice, smtp.From, address);
+        using var client = new SmtpClient
         {
-            Subject = notice.Subject,
-            Body = notice.Body,
-            SubjectEncoding = Encoding.UTF8,
-            BodyEncoding = Encoding.UTF8,
-            HeadersEncoding = Encoding.UTF8,
+            Timeout = (int)options.Value.SmtpTimeout.TotalMilliseconds,
+            // Not checked: the pods reach only the SMTP and https ports (k8s network policy), not the http of OCSP and
+            // CRLs, and a check that cannot finish would refuse every relay (System.Net.Mail did not check either).
+            CheckCertificateRevocation = false,
+            ServerCertificateValidationCallback = (_, certificate, chain, errors) => Trusted(certificate, chain, errors, trustedCas),
         };
-        message.Headers.Add("Message-ID", $"<{notice.Id}@rrm.services>");
-        message.Headers.Add("Content-Language", notice.Language);
-        message.Headers.Add("X-Rrm-Event", notice.EventType);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.Value.SmtpTimeout);
         try
         {
-            await client.SendMailAsync(message, timeout.Token);
+            try
+            {
+                await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Security switch
+                {
+                    SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
+                    SmtpSecurity.StartTlsWhenAvailable => SecureSocketOptions.StartTlsWhenAvailable,
+                    SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+                    _ => SecureSocketOptions.None,
+                }, timeout.Token);
+            }
+            catch (NotSupportedException)
+            {
+                throw new DeliveryFailedException("smtp tls unavailable"); // StartTls, and the relay does not offer STARTTLS
+            }
+            if (smtp.User.Length > 0)
+            {
+                if (!client.IsSecure && !smtp.AllowAuthenticationWithoutTls) throw new DeliveryFailedException("smtp tls unavailable");
+                if (!client.Capabilities.HasFlag(SmtpCapabilities.Authentication)) throw new DeliveryFailedException("smtp authentication unavailable");
+                try { await client.AuthenticateAsync(smtp.User, smtp.Password, timeout.Token); }
+                catch (NotSupportedException) { throw new DeliveryFailedException("smtp authentication unavailable"); } // no mechanism in common
+            }
+            await client.SendAsync(message, timeout.Token);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            throw new DeliveryFailedException("smtp timeout");
+            throw;
         }
-        catch (SmtpException e)
+        catch (Exception e) when (Describe(e) is { } reason)
         {
             // Not wrapped: the exception's message holds the server's reply, which quotes the refused address.
-            throw new DeliveryFailedException(Describe(e));
+            throw new DeliveryFailedException(reason);
         }
+        // Accepted: a failed QUIT changes nothing, and failing the attempt would send the message again.
+        try { await client.DisconnectAsync(true, timeout.Token); }
+        catch (Exception e) when (e is IOException or SocketException or MailKit.ProtocolException or OperationCanceledException or MailKit.CommandException) { }
     }
 
-    /// <summary>"smtp 550 5.1.1 recipient refused": the reply code (whether to try again) and a class, never the server's text.</summary>
-    public static string Describe(SmtpException e)
+    /// <summary>Plain text in UTF-8, with the Message-ID that is the same on every attempt.</summary>
+    public static MimeMessage Compose(Notice notice, string from, string to)
+    {
+        var sender = MailboxAddress.Parse(from);
+        var message = new MimeMessage
+        {
+            MessageId = $"{notice.Id}@{sender.Domain}",
+            Subject = notice.Subject,
+            Body = new TextPart(TextFormat.Plain) { Text = notice.Body },
+        };
+        message.From.Add(sender);
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Headers.Add("Content-Language", notice.Language);
+        message.Headers.Add("X-Rrm-Event", notice.EventType);
+        return message;
+    }
+
+    /// <summary>
+    /// The class of a failed SMTP conversation: "smtp 550 5.1.1 recipient refused" (the reply code, whether to try again,
+    /// and a class, never the server's text), "smtp connection failed", "smtp timeout", "smtp tls failed"… Null for
+    /// anything else (a fault of this code, logged as such by the dispatcher).
+    /// </summary>
+    public static string? Describe(Exception e) => e switch
+    {
+        SmtpCommandException c => Describe(c),
+        SslHandshakeException => "smtp tls failed", // a certificate not trusted or not for this host, or no protocol in common
+        AuthenticationException => "smtp authentication failed", // the credentials were refused
+        MailKit.ServiceNotAuthenticatedException => "smtp authentication required", // the relay wants AUTH and no user is set
+        OperationCanceledException or TimeoutException or IOException { InnerException: TimeoutException } => "smtp timeout",
+        SmtpProtocolException or IOException or SocketException => "smtp connection failed", // no reply: unreachable, lost, DNS
+        _ => null,
+    };
+
+    private static string Describe(SmtpCommandException e)
     {
         var code = (int)e.StatusCode;
-        if (e.StatusCode == SmtpStatusCode.GeneralFailure) return "smtp connection failed"; // no reply: unreachable, TLS, DNS
-        var what = e is SmtpFailedRecipientException
+        var what = e.ErrorCode == SmtpErrorCode.RecipientNotAccepted
             ? code >= 500 ? "recipient refused" : "recipient deferred"
             : code >= 500 ? "refused" : "temporary failure";
         var enhanced = EnhancedCode().Match(e.Message);
         return enhanced.Success ? $"smtp {code} {enhanced.Groups[1].Value} {what}" : $"smtp {code} {what}";
     }
 
-    /// <summary>The RFC 3463 code at the start of the reply System.Net.Mail quotes (e.g. "5.1.1"); only digits are kept.</summary>
-    [GeneratedRegex(@"The server response was: ([245]\.\d{1,3}\.\d{1,3})(?!\S)")]
+    /// <summary>The RFC 3463 code that starts the reply's text (e.g. "5.1.1"); only digits are kept.</summary>
+    [GeneratedRegex(@"^([245]\.\d{1,3}\.\d{1,3})(?!\S)")]
     private static partial Regex EnhancedCode();
+
+    /// <summary>The system's validation, or, where only the chain failed, a chain to one of the trusted CAs (the name still checked).</summary>
+    private static bool Trusted(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, X509Certificate2Collection? trustedCas)
+    {
+        if (errors == SslPolicyErrors.None) return true;
+        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null || trustedCas is not { } cas) return false;
+        using var custom = new X509Chain();
+        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        custom.ChainPolicy.CustomTrustStore.AddRange(cas);
+        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        custom.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.1")); // server authentication
+        if (chain is not null)
+            foreach (var element in chain.ChainElements) custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+        return custom.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+    }
+
+    private static X509Certificate2Collection LoadCas(string file)
+    {
+        var cas = new X509Certificate2Collection();
+        cas.ImportFromPemFile(file);
+        return cas.Count > 0 ? cas : throw new InvalidOperationException($"Notification:Smtp:TrustedCaFile {file} holds no certificate");
+    }
 }
 
 /// <summary>
@@ -142,30 +232,18 @@ internal sealed class WebhookSender(IHttpClientFactory http, IOptions<Notificati
 }
 
 /// <summary>
-/// Petitioners' addresses, read from the Petition service at each attempt and never stored here. The service shows
-/// a token with the read-only role petition.contact-reader, which allows GetPetition and nothing else: the one given
-/// (Notification:PetitionToken), or in development one minted with the local key for an hour and renewed before it ends.
+/// Petitioners' addresses, read from the Petition service at each attempt and never stored here. The service shows its
+/// own token (<see cref="ServiceToken"/>) with the read-only role petition.contact-reader, which allows GetPetition and
+/// nothing else: the one in Auth:ServiceTokenFile, or in development one minted with the local key (docs/security.md).
 /// </summary>
-internal sealed class PetitionerContacts(PetitionService.PetitionServiceClient petitions, IOptions<NotificationOptions> options, IOptions<AuthOptions> auth,
-    TimeProvider clock)
+internal sealed class PetitionerContacts(PetitionService.PetitionServiceClient petitions, ServiceToken token)
 {
-    private static readonly TimeSpan Lifetime = TimeSpan.FromHours(1), RenewBefore = TimeSpan.FromMinutes(10);
-    private sealed record Minted(string Token, DateTimeOffset Expires);
-    private volatile Minted? _minted;
-
-    private string Token()
-    {
-        if (options.Value.PetitionToken.Length > 0) return options.Value.PetitionToken;
-        var now = clock.GetUtcNow();
-        if (_minted is not { } minted || minted.Expires - now < RenewBefore)
-            _minted = minted = new Minted(DevTokens.Mint(auth.Value, "notification-service", [Roles.PetitionContactReader], Lifetime, now), now + Lifetime);
-        return minted.Token;
-    }
-
     /// <summary>The petitioner's e-mail address, or null when the petition has none.</summary>
     public async Task<string?> EmailAsync(Guid petitionId, CancellationToken ct)
     {
-        var headers = new Metadata { { "Authorization", "Bearer " + Token() } };
+        Metadata headers;
+        try { headers = token.Headers(); }
+        catch (ServiceTokenUnavailableException) { throw new DeliveryFailedException("petition service token unavailable"); }
         var petition = (await petitions.GetPetitionAsync(new GetPetitionRequest { PetitionId = petitionId.ToString() }, headers,
             DateTime.UtcNow.AddSeconds(10), ct)).Petition;
         return petition.Petitioner is { Anonymous: false, ContactEmail.Length: > 0 } p ? p.ContactEmail : null;

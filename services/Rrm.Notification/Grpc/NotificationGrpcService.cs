@@ -1,7 +1,6 @@
 using System.Net.Mail;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Rrm.Grpc.Notification.V1;
 using Rrm.Notification.Application;
@@ -13,14 +12,10 @@ using Domain = Rrm.Notification.Domain;
 
 namespace Rrm.Notification.Grpc;
 
-[Authorize]
 internal sealed class NotificationGrpcService(NotificationDbContext db, TemplateRenderer renderer, WebhookTargets webhooks, TimeProvider clock,
     ILogger<NotificationGrpcService> logger)
     : NotificationService.NotificationServiceBase
 {
-    private const string Readers = $"{Roles.NotificationAdmin},{Roles.IlcAnalyst},{Roles.UstrOfficer},{Roles.Auditor}";
-
-    [Authorize(Roles = Readers)]
     public override async Task<ListNotificationsResponse> ListNotifications(ListNotificationsRequest request, ServerCallContext context)
     {
         var v = new Validation();
@@ -58,11 +53,9 @@ internal sealed class NotificationGrpcService(NotificationDbContext db, Template
         return response;
     }
 
-    [Authorize(Roles = Readers)]
     public override async Task<GetNotificationResponse> GetNotification(GetNotificationRequest request, ServerCallContext context) =>
         new() { Notification = (await LoadAsync(request.NotificationId, tracked: false, context)).ToProto() };
 
-    [Authorize(Roles = Roles.NotificationAdmin)]
     public override async Task<RetryNotificationResponse> RetryNotification(RetryNotificationRequest request, ServerCallContext context)
     {
         var notice = await LoadAsync(request.NotificationId, tracked: true, context);
@@ -72,7 +65,6 @@ internal sealed class NotificationGrpcService(NotificationDbContext db, Template
         return new RetryNotificationResponse { Notification = notice.ToProto() };
     }
 
-    [Authorize(Roles = Roles.NotificationAdmin)]
     public override async Task<PreviewNotificationResponse> PreviewNotification(PreviewNotificationRequest request, ServerCallContext context)
     {
         var v = new Validation().RequiredLine("event_type", request.EventType, 200).OptionalLine("template", request.Template, 100);
@@ -97,7 +89,6 @@ internal sealed class NotificationGrpcService(NotificationDbContext db, Template
         return new PreviewNotificationResponse { Subject = rendered.Subject, Body = rendered.Body, Template = rendered.Template, Language = rendered.Language };
     }
 
-    [Authorize(Roles = Roles.NotificationAdmin)]
     public override async Task<UpsertRecipientResponse> UpsertRecipient(UpsertRecipientRequest request, ServerCallContext context)
     {
         var v = new Validation()
@@ -132,7 +123,6 @@ internal sealed class NotificationGrpcService(NotificationDbContext db, Template
         return new UpsertRecipientResponse { Recipient = recipient.ToProto() };
     }
 
-    [Authorize(Roles = Readers)]
     public override async Task<ListRecipientsResponse> ListRecipients(ListRecipientsRequest request, ServerCallContext context)
     {
         var role = request.Role.ToDomain<Domain.RecipientRole>();
@@ -145,7 +135,6 @@ internal sealed class NotificationGrpcService(NotificationDbContext db, Template
         return response;
     }
 
-    [Authorize(Roles = Roles.NotificationAdmin)]
     public override async Task<DeactivateRecipientResponse> DeactivateRecipient(DeactivateRecipientRequest request, ServerCallContext context)
     {
         var id = ProtoMapping.ParseId(request.RecipientId, "recipient_id");

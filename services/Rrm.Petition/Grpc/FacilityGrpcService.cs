@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Rrm.Grpc.Petition.V1;
@@ -15,11 +14,9 @@ using Rrm.ServiceDefaults.Text;
 
 namespace Rrm.Petition.Grpc;
 
-[Authorize]
 internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clock, ILogger<FacilityGrpcService> logger)
     : FacilityService.FacilityServiceBase
 {
-    [Authorize(Roles = $"{Roles.IlcAnalyst},{Roles.UstrOfficer}")]
     public override async Task<RegisterFacilityResponse> RegisterFacility(RegisterFacilityRequest request, ServerCallContext context)
     {
         var v = new Validation()
@@ -76,7 +73,6 @@ internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clo
             throw new AlreadyExistsException($"A facility with this legal name and address is already registered: facility_id {existing}.");
     }
 
-    [Authorize(Roles = $"{Roles.IlcAnalyst},{Roles.UstrOfficer}")]
     public override async Task<AddFacilityMidResponse> AddFacilityMid(AddFacilityMidRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;

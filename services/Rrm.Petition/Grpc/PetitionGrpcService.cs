@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -18,13 +17,9 @@ using Rrm.ServiceDefaults.Reference;
 
 namespace Rrm.Petition.Grpc;
 
-[Authorize]
 internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlines, ILogger<PetitionGrpcService> logger)
     : PetitionService.PetitionServiceBase
 {
-    private const string Readers = $"{Roles.IlcAnalyst},{Roles.UstrOfficer},{Roles.Auditor},{Roles.NotificationAdmin}";
-
-    [Authorize(Roles = Roles.IlcAnalyst)]
     public override async Task<SubmitPetitionResponse> SubmitPetition(SubmitPetitionRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
@@ -61,15 +56,13 @@ internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clo
         return new SubmitPetitionResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
     }
 
-    // The Notification service reads a petitioner's contact with its own read-only role (Roles.PetitionContactReader).
-    [Authorize(Roles = $"{Readers},{Roles.PetitionContactReader}")]
+    // The Notification service also reads a petitioner's contact here, with its own read-only role (RpcAuthorization.Table).
     public override async Task<GetPetitionResponse> GetPetition(GetPetitionRequest request, ServerCallContext context)
     {
         var petition = await LoadAsync(request.PetitionId, tracked: false, context.CancellationToken);
         return new GetPetitionResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
     }
 
-    [Authorize(Roles = Readers)]
     public override async Task<ListPetitionsResponse> ListPetitions(ListPetitionsRequest request, ServerCallContext context)
     {
         var v = new Validation();
@@ -108,7 +101,6 @@ internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clo
         return response;
     }
 
-    [Authorize(Roles = Roles.IlcAnalyst)]
     public override async Task<RecordDeterminationResponse> RecordDetermination(RecordDeterminationRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
@@ -141,7 +133,6 @@ internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clo
         return new RecordDeterminationResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
     }
 
-    [Authorize(Roles = Roles.IlcAnalyst)]
     public override async Task<WithdrawPetitionResponse> WithdrawPetition(WithdrawPetitionRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;

@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using Grpc.Core;
-using Microsoft.AspNetCore.Authorization;
 using Rrm.Grpc.Review.V1;
 using Rrm.Review.Application;
 using Rrm.Review.Import;
@@ -12,15 +11,12 @@ using Domain = Rrm.Review.Domain;
 namespace Rrm.Review.Grpc;
 
 /// <summary>Thin: validate, call one domain act through <see cref="CaseCommands"/>, map (STYLE.md §3).</summary>
-[Authorize]
 internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queries, FacilityDirectory facilities, CaseHistoryImporter importer)
     : ReviewService.ReviewServiceBase
 {
-    private const string Readers = $"{Roles.IlcAnalyst},{Roles.UstrOfficer},{Roles.TreasuryOfficer},{Roles.NotificationAdmin},{Roles.Auditor}";
     private const int MaxDescriptionLength = 2_000;
     private const int MaxPanelists = 5;
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<OpenCaseResponse> OpenCase(OpenCaseRequest request, ServerCallContext context)
     {
         var v = new Validation();
@@ -34,7 +30,6 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         return new OpenCaseResponse { Case = await queries.ToProtoAsync(c, user, context.CancellationToken) };
     }
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<SubmitRequestForReviewResponse> SubmitRequestForReview(SubmitRequestForReviewRequest request, ServerCallContext context) =>
         new()
         {
@@ -43,7 +38,6 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
                 v => { if (request.UstrOrdinal is < 0 or > Domain.EnforcementCase.MaxUstrOrdinal) v.Add("ustr_ordinal", $"must be 0 (not announced) or 1 to {Domain.EnforcementCase.MaxUstrOrdinal}"); }),
         };
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<RecordMexicoResponseResponse> RecordMexicoResponse(RecordMexicoResponseRequest request, ServerCallContext context)
     {
         var response = request.Response.ToDomain<Domain.MexicoResponse>();
@@ -54,7 +48,6 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         };
     }
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<RecordReviewFindingsResponse> RecordReviewFindings(RecordReviewFindingsRequest request, ServerCallContext context)
     {
         var denial = Denial(request.Finding);
@@ -65,7 +58,6 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         };
     }
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<AgreeRemediationPlanResponse> AgreeRemediationPlan(AgreeRemediationPlanRequest request, ServerCallContext context)
     {
         DateOnly completion = default;
@@ -83,7 +75,6 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         };
     }
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<RecordRemediationActionResponse> RecordRemediationAction(RecordRemediationActionRequest request, ServerCallContext context)
     {
         var status = request.Status.ToDomain<Domain.ActionStatus>();
@@ -100,27 +91,21 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         };
     }
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<ConfirmRemediationCompletedResponse> ConfirmRemediationCompleted(ConfirmRemediationCompletedRequest request, ServerCallContext context) =>
         new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.CompleteRemediation(ctx)) };
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<EndConsultationWithoutAgreementResponse> EndConsultationWithoutAgreement(EndConsultationWithoutAgreementRequest request, ServerCallContext context) =>
         new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.EndConsultationWithoutAgreement(ctx)) };
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<GivePanelNoticeResponse> GivePanelNotice(GivePanelNoticeRequest request, ServerCallContext context) =>
         new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.GivePanelNotice(ctx)) };
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<SuspendLiquidationResponse> SuspendLiquidation(SuspendLiquidationRequest request, ServerCallContext context) =>
         new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.SuspendLiquidation(ctx)) };
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<ResolveCaseResponse> ResolveCase(ResolveCaseRequest request, ServerCallContext context) =>
         new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.Resolve(ctx)) };
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<RequestPanelResponse> RequestPanel(RequestPanelRequest request, ServerCallContext context) =>
         new()
         {
@@ -128,7 +113,6 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
                 v => v.OptionalLine("panel_case_number", request.PanelCaseNumber, 100)),
         };
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<RecordPanelConstitutionResponse> RecordPanelConstitution(RecordPanelConstitutionRequest request, ServerCallContext context)
     {
         var panelists = request.Panelists.Select(p => p.Trim()).ToList();
@@ -142,11 +126,9 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         };
     }
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<RequestVerificationResponse> RequestVerification(RequestVerificationRequest request, ServerCallContext context) =>
         new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.RequestVerification(ctx)) };
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<RecordVerificationAnswerResponse> RecordVerificationAnswer(RecordVerificationAnswerRequest request, ServerCallContext context)
     {
         bool? consented = request.Response switch
@@ -162,11 +144,9 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         };
     }
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<RecordVerificationResponse> RecordVerification(RecordVerificationRequest request, ServerCallContext context) =>
         new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.HoldVerification(ctx)) };
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<RecordPanelDeterminationResponse> RecordPanelDetermination(RecordPanelDeterminationRequest request, ServerCallContext context)
     {
         var denial = Denial(request.Finding);
@@ -177,7 +157,6 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         };
     }
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<ImposeRemedyResponse> ImposeRemedy(ImposeRemedyRequest request, ServerCallContext context)
     {
         var kind = request.Kind.ToDomain<Domain.RemedyKind>();
@@ -193,11 +172,9 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         };
     }
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<LiftRemedyResponse> LiftRemedy(LiftRemedyRequest request, ServerCallContext context) =>
         new() { Case = await Act(request.CaseId, request.Act, request, context, (c, ctx) => c.LiftRemedies(ctx)) };
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<CloseCaseResponse> CloseCase(CloseCaseRequest request, ServerCallContext context) =>
         new()
         {
@@ -213,15 +190,12 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
             }),
         };
 
-    [Authorize(Roles = Readers)]
     public override async Task<GetCaseResponse> GetCase(GetCaseRequest request, ServerCallContext context) =>
         new() { Case = await queries.GetAsync(ProtoMapping.ParseId(request.CaseId, "case_id"), context.GetHttpContext().User, context.CancellationToken) };
 
-    [Authorize(Roles = Readers)]
     public override Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context) =>
         queries.ListAsync(request, context.GetHttpContext().User, context.CancellationToken);
 
-    [Authorize(Roles = Readers)]
     public override Task WatchCase(WatchCaseRequest request, IServerStreamWriter<WatchCaseResponse> responseStream, ServerCallContext context)
     {
         var v = new Validation();
@@ -232,11 +206,9 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
             entry => responseStream.WriteAsync(new WatchCaseResponse { Entry = entry }, context.CancellationToken), context.CancellationToken);
     }
 
-    [Authorize(Roles = Readers)]
     public override Task<GetStatisticsResponse> GetStatistics(GetStatisticsRequest request, ServerCallContext context) =>
         queries.StatisticsAsync(request, context.CancellationToken);
 
-    [Authorize(Roles = Roles.UstrOfficer)]
     public override async Task<ImportCaseHistoryResponse> ImportCaseHistory(ImportCaseHistoryRequest request, ServerCallContext context)
     {
         var v = new Validation().RequiredText("csv", request.Csv, CaseHistoryImporter.MaxCsvLength);

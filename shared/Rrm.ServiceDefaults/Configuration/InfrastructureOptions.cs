@@ -94,3 +94,16 @@ public sealed class LimitsOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 }
+
+/// <summary>The process (section "Hosting").</summary>
+public sealed class HostingOptions
+{
+    public const string SectionName = "Hosting";
+
+    /// <summary>
+    /// On SIGTERM, how long calls in flight (and open streams) may take to finish before they are cut and the process
+    /// exits. A pod's grace period must be longer than this plus its preStop pause.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(20);
+}

@@ -9,7 +9,8 @@ public static class OptionsExtensions
 {
     /// <summary>
     /// Binds <typeparamref name="T"/> to its configuration section and validates it when the host
-    /// starts, so a bad setting stops the process with a message naming the full key.
+    /// starts, so a bad setting stops the process with a message naming the full key. Properties marked
+    /// <see cref="ValidateObjectMembersAttribute"/> (a nested group such as Notification:Smtp) are validated too.
     /// </summary>
     public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, string sectionName)
         where T : class
@@ -23,11 +24,20 @@ public static class OptionsExtensions
     {
         public ValidateOptionsResult Validate(string? name, T options)
         {
+            var failures = Failures(options, sectionName).ToList();
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+
+        private static IEnumerable<string> Failures(object options, string path)
+        {
             var results = new List<ValidationResult>();
-            if (Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
-                return ValidateOptionsResult.Success;
-            return ValidateOptionsResult.Fail(results.Select(r =>
-                $"Configuration key '{ConfigurationPath.Combine(sectionName, r.MemberNames.FirstOrDefault() ?? "?")}': {r.ErrorMessage}"));
+            Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+            foreach (var r in results)
+                yield return $"Configuration key '{ConfigurationPath.Combine(path, r.MemberNames.FirstOrDefault() ?? "?")}': {r.ErrorMessage}";
+            foreach (var property in options.GetType().GetProperties())
+                if (property.IsDefined(typeof(ValidateObjectMembersAttribute), inherit: true) && property.GetValue(options) is { } nested)
+                    foreach (var failure in Failures(nested, ConfigurationPath.Combine(path, property.Name)))
+                        yield return failure;
         }
     }
 }

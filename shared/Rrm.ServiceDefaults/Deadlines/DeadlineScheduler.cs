@@ -71,6 +71,8 @@ public sealed class DeadlineScheduler<TDb>(
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Counted first: if the database is what failed, the rollback and the record of the attempt fail too.
+            RrmMetrics.DeadlinesFailed.Add(1, new KeyValuePair<string, object?>("kind", deadline.Kind));
             await transaction.RollbackAsync(cancellationToken);
             await RecordFailureAsync(deadline.Id, e, now, cancellationToken);
             return true;

@@ -39,12 +39,21 @@ public static class ServiceRunner
                     return 64;
             }
         }
-        catch (OptionsValidationException e)
+        catch (Exception e) when (ConfigurationFailures(e) is { Count: > 0 } failures)
         {
-            await Console.Error.WriteLineAsync("rrm: configuration error: " + string.Join("; ", e.Failures));
+            await Console.Error.WriteLineAsync("rrm: configuration error: " + string.Join("; ", failures));
             return 2;
         }
     }
+
+    /// <summary>The failures of bad settings; the host reports several groups' at once as an AggregateException.</summary>
+    private static List<string> ConfigurationFailures(Exception e) => e switch
+    {
+        OptionsValidationException invalid => [.. invalid.Failures],
+        AggregateException all when all.InnerExceptions.All(i => i is OptionsValidationException) =>
+            [.. all.InnerExceptions.SelectMany(i => ((OptionsValidationException)i).Failures)],
+        _ => [],
+    };
 
     private static string Usage(WebApplication app) => $"""
         Usage: {app.Environment.ApplicationName} [command]

@@ -62,8 +62,11 @@ public static class MessagingExtensions
                 rabbit.ConfigureEndpoints(context);
             });
         });
-        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("rabbitmq", tags: [ServiceDefaultsExtensions.ReadyTag]);
-        // Start even when the broker is down: readiness reports it, and the outbox keeps the events.
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<BrokerConnection>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BrokerConnection>());
+        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("rabbitmq", tags: [ServiceDefaultsExtensions.BrokerTag]);
+        // Start even when the broker is down: the health service "broker" reports it, and the outbox keeps the events.
         builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = false);
     }
 

@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Rrm.ServiceDefaults.Configuration;
@@ -10,16 +12,24 @@ internal static class AuthExtensions
 {
     public static void AddRrmAuthentication(this WebApplicationBuilder builder)
     {
+        // A token signed with a key the service has not read yet waits for the keys to be read again and is then
+        // accepted, rather than being refused while they are read in the background (IdentityModel's default).
+        AppContext.SetSwitch("Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking", true);
         builder.Services.AddValidatedOptions<AuthOptions>(AuthOptions.SectionName);
-        builder.Services.AddAuthentication(JwtAuthenticationHandler.SchemeName)
-            .AddScheme<JwtAuthenticationOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, _ => { });
-        builder.Services.AddOptions<JwtAuthenticationOptions>(JwtAuthenticationHandler.SchemeName)
-            .Configure<IOptions<AuthOptions>>((jwt, auth) =>
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>, ILoggerFactory>((jwt, auth, logs) =>
             {
-                jwt.TokenValidationParameters = ValidationParameters(auth.Value);
-                jwt.MaxTokenLifetime = auth.Value.MaxTokenLifetime;
+                var options = auth.Value;
+                jwt.MapInboundClaims = false; // "sub" and "role" as the token names them
+                jwt.TokenValidationParameters = ValidationParameters(options);
+                jwt.RequireHttpsMetadata = options.RequireHttpsMetadata;
+                if (!string.IsNullOrEmpty(options.Authority) || !string.IsNullOrEmpty(options.JwksUrl))
+                    jwt.ConfigurationManager = SigningKeys.Manager(options, logs.CreateLogger(typeof(SigningKeys).FullName!));
+                jwt.RefreshOnIssuerKeyNotFound = true;
+                jwt.Events = new TokenEvents(options.MaxTokenLifetime);
             });
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(RpcAuthorization.AddPolicies);
     }
 
     private static TokenValidationParameters ValidationParameters(AuthOptions auth)
@@ -32,10 +42,9 @@ internal static class AuthExtensions
             algorithms.Add(SecurityAlgorithms.HmacSha256);
         }
         if (!string.IsNullOrEmpty(auth.RsaPublicKeyPem) && RsaKeys.TryImportPem(auth.RsaPublicKeyPem, out var rsa))
-        {
             keys.Add(new RsaSecurityKey(rsa) { KeyId = "rs256" });
+        if (!string.IsNullOrEmpty(auth.RsaPublicKeyPem) || !string.IsNullOrEmpty(auth.Authority) || !string.IsNullOrEmpty(auth.JwksUrl))
             algorithms.Add(SecurityAlgorithms.RsaSha256);
-        }
         return new TokenValidationParameters
         {
             ValidIssuer = auth.Issuer,
