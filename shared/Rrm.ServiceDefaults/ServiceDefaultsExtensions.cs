@@ -110,7 +110,6 @@ public static class ServiceDefaultsExtensions
     /// <summary>The status of requests that do not parse, health and reflection (anonymous), authentication and authorization.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
-        app.UseUntracedProbes();
         // Before the rest, so it sees the status of every call: a request that does not parse is INVALID_ARGUMENT, not UNKNOWN.
         app.UseMalformedRequestStatus();
         app.UseAuthentication();

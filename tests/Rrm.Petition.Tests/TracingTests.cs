@@ -10,7 +10,7 @@ namespace Rrm.Petition.Tests;
 
 /// <summary>
 /// Probes and reflection leave no trace: their spans, and the spans they start, are not recorded (exporters skip
-/// them), while a call's are. Each call carries its own trace id, so the spans of other hosts in the process are
+/// them), while a call's are. Each call is made in a trace of its own, so the spans of other hosts in the process are
 /// told apart.
 /// </summary>
 public sealed class TracingTests(PetitionFixture fixture) : IClassFixture<PetitionFixture>
@@ -30,17 +30,22 @@ public sealed class TracingTests(PetitionFixture fixture) : IClassFixture<Petiti
         var channel = fixture.Service.CreateChannel();
         var (probe, reflection, call) = (ActivityTraceId.CreateRandom(), ActivityTraceId.CreateRandom(), ActivityTraceId.CreateRandom());
 
-        await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = "readiness" }, Sampled(probe));
-        using (var stream = new ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(Sampled(reflection)))
+        using (var caller = Caller(probe))
+            await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = "readiness" }, Sampled(caller));
+        using (var caller = Caller(reflection))
+        using (var stream = new ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(Sampled(caller)))
         {
             await stream.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
             await stream.RequestStream.CompleteAsync();
             while (await stream.ResponseStream.MoveNext(CancellationToken.None)) { }
         }
         var facility = await fixture.RegisterAsync();
-        var headers = Sampled(call);
-        foreach (var entry in PetitionFixture.Analyst) headers.Add(entry);
-        await fixture.Petitions().SubmitPetitionAsync(Samples.ImproPetition(facility.FacilityId), headers);
+        using (var caller = Caller(call))
+        {
+            var headers = Sampled(caller);
+            foreach (var entry in PetitionFixture.Analyst) headers.Add(entry);
+            await fixture.Petitions().SubmitPetitionAsync(Samples.ImproPetition(facility.FacilityId), headers);
+        }
 
         bool Ended(ActivityTraceId trace) => spans.Any(s => s.Trace == trace && s.Source == "Microsoft.AspNetCore");
         await Eventually.GetAsync(() => Task.FromResult(Ended(probe) && Ended(reflection) && Ended(call)), ended => ended, what: "the server spans to end");
@@ -51,6 +56,13 @@ public sealed class TracingTests(PetitionFixture fixture) : IClassFixture<Petiti
         Assert.All(spans.Where(s => s.Trace == probe || s.Trace == reflection), s => Assert.False(s.Recorded, $"a {s.Source} span of a probe is recorded"));
     }
 
-    /// <summary>Headers of a call in a trace the caller samples (W3C traceparent with the sampled flag).</summary>
-    private static Metadata Sampled(ActivityTraceId trace) => new() { { "traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01" } };
+    /// <summary>
+    /// The caller's span in <paramref name="trace"/>, which it samples, current while it calls: the client's own tracing
+    /// (the gRPC client instrumentation of the hosts in this process) continues it, and replaces the headers' traceparent.
+    /// </summary>
+    private static Activity Caller(ActivityTraceId trace) =>
+        new Activity("caller").SetParentId(trace, ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded).Start();
+
+    /// <summary>Headers of a call by <paramref name="caller"/> (W3C traceparent with the sampled flag).</summary>
+    private static Metadata Sampled(Activity caller) => new() { { "traceparent", caller.Id! } };
 }

@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Npgsql;
 using OpenTelemetry;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -12,63 +11,47 @@ using OpenTelemetry.Trace;
 namespace Rrm.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// Traces, metrics and logs over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the standard OTEL_*
-/// variables configure the exporter). Built with OpenTelemetrySdk.Create because the hosting package
-/// is not on our mirror. Trace context crosses gRPC (W3C headers) and RabbitMQ (MassTransit headers,
-/// and the outbox row's stored traceparent).
+/// Traces, metrics and logs (OpenTelemetry.Extensions.Hosting), over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set: the
+/// standard OTEL_* variables configure the exporter. Without it spans are still made and recorded (listeners and the
+/// log's trace ids see them); nothing is exported. Trace context crosses gRPC (W3C headers) and RabbitMQ (MassTransit
+/// headers, and the outbox row's stored traceparent).
 /// </summary>
 internal static class TelemetryExtensions
 {
+    /// <summary>
+    /// Health probes (every few seconds from each kubelet) and reflection are not traced: they would bury the calls that
+    /// matter. The instrumentation's filter marks their request span not recorded, which exporters skip, and the spans
+    /// they start (the database check's query) follow their parent's decision and are not recorded either.
+    /// </summary>
+    private static readonly PathString[] UntracedPaths =
+        ["/grpc.health.v1.Health", "/grpc.reflection.v1alpha.ServerReflection", "/grpc.reflection.v1.ServerReflection"];
+
     public static void AddRrmTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
-        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddSingleton(_ => OpenTelemetrySdk.Create(otel =>
+        // A server span is named after the gRPC method (rrm.petition.v1.PetitionService/SubmitPetition) and carries the
+        // rpc.* attributes and the call's status, not only POST and the HTTP status (200 whatever the call's outcome).
+        // The instrumentation reads this from the configuration only; a default, below every other source.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         {
-            otel.ConfigureResource(r => r.AddService(serviceName));
-            otel.WithTracing(t =>
-            {
-                t.AddSource("Microsoft.AspNetCore", "System.Net.Http", "Grpc.Net.Client", "MassTransit", "Npgsql", RrmTelemetry.Name);
-                t.AddProcessor(new GrpcSpanNameProcessor());
-                if (otlp) t.AddOtlpExporter();
-            });
-            otel.WithMetrics(m =>
-            {
-                m.AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http",
-                    "System.Runtime", "Npgsql", "MassTransit", RrmTelemetry.Name);
-                if (otlp) m.AddOtlpExporter();
-            });
-        }));
-        builder.Services.AddHostedService<TelemetryStarter>();
-        if (otlp)
-        {
-            builder.Logging.AddOpenTelemetry(o =>
-            {
-                o.IncludeScopes = true;
-                o.SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(serviceName));
-                o.AddOtlpExporter();
-            });
-        }
-    }
-
-    /// <summary>Names server spans after the gRPC method instead of the generic ASP.NET Core name.</summary>
-    private sealed class GrpcSpanNameProcessor : BaseProcessor<Activity>
-    {
-        public override void OnEnd(Activity data)
-        {
-            if (data.GetTagItem("grpc.method") is string method) data.DisplayName = method.TrimStart('/');
-        }
-    }
-
-    /// <summary>Resolving the SDK starts its providers; disposing the container flushes them.</summary>
-    private sealed class TelemetryStarter(OpenTelemetrySdk sdk) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken)
-        {
-            sdk.TracerProvider.ForceFlush(2000);
-            sdk.MeterProvider.ForceFlush(2000);
-            return Task.CompletedTask;
-        }
+            InitialData = new Dictionary<string, string?> { ["OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_ENABLE_GRPC_INSTRUMENTATION"] = "true" },
+        });
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o =>
+                    o.Filter = context => !UntracedPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
+                .AddGrpcClientInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource("MassTransit", RrmTelemetry.Name))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation() // Microsoft.AspNetCore.Hosting, Kestrel and the rest of ASP.NET Core's meters
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                // rrm.outbox.lag's buckets are the instrument's own advice (RrmMetrics), which the SDK follows.
+                .AddMeter("MassTransit", RrmTelemetry.Name))
+            .WithLogging(configureBuilder: null, configureOptions: o => o.IncludeScopes = true);
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) otel.UseOtlpExporter();
     }
 }
