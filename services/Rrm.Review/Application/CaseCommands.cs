@@ -132,6 +132,10 @@ internal sealed class CaseCommands(
 
     private static string? RequestId(Act? act) => string.IsNullOrWhiteSpace(act?.RequestId) ? null : act.RequestId.Trim();
 
+    // A deadlock is a conflict too: the scheduler claims a clock's row and then updates its case, an act updates the
+    // case and then its clocks' rows, so the two can wait on each other; PostgreSQL rolls one back whole, and the act
+    // is recorded again on fresh state like after any concurrent change.
     private static bool IsConflict(Exception e) =>
-        e is DbUpdateConcurrencyException || e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } };
+        e is DbUpdateConcurrencyException
+        || e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected } };
 }

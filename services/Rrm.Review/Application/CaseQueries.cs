@@ -22,12 +22,12 @@ internal sealed class CaseQueries(ReviewDbContext db, DatabaseNotifications noti
     public async Task<Case> ToProtoAsync(Domain.EnforcementCase c, ClaimsPrincipal user, CancellationToken ct) =>
         c.ToProto(await Invocations.OfAsync(db, c, ct), user);
 
-    public async Task<Case> GetAsync(Guid caseId, ClaimsPrincipal user, CancellationToken ct)
+    public Task<Case> GetAsync(Guid caseId, ClaimsPrincipal user, CancellationToken ct) => db.InSnapshotAsync(async () =>
     {
         var c = await db.Cases.AsNoTracking().SingleOrDefaultAsync(x => x.Id == caseId, ct) ?? throw new NotFoundException($"No case has id {caseId}.");
         var timeline = await db.Timeline.AsNoTracking().Where(e => e.CaseId == caseId).OrderBy(e => e.Position).ToListAsync(ct);
         return c.ToProto(await Invocations.OfAsync(db, c, ct), user, timeline);
-    }
+    }, ct);
 
     public async Task<ListCasesResponse> ListAsync(ListCasesRequest request, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -58,9 +58,8 @@ internal sealed class CaseQueries(ReviewDbContext db, DatabaseNotifications noti
         if (request.WithOpenDeadlines)
             query = query.Where(c => c.Deadlines.Any(d => d.Status == Domain.DeadlineStatus.Open || d.Status == Domain.DeadlineStatus.Overdue));
         if (after is not null) query = query.Where(c => c.Id.CompareTo(after.Value) < 0);
-        var page = await query.OrderByDescending(c => c.Id).Take(size + 1).ToListAsync(ct);
-
-        var invocations = await Invocations.AllAsync(db, ct);
+        var (page, invocations) = await db.InSnapshotAsync(async () =>
+            (await query.OrderByDescending(c => c.Id).Take(size + 1).ToListAsync(ct), await Invocations.AllAsync(db, ct)), ct);
         var response = new ListCasesResponse { Page = new() };
         response.Cases.AddRange(page.Take(size).Select(c => c.ToProto(invocations.GetValueOrDefault(c.Id), user)));
         if (page.Count > size) response.Page.NextPageToken = Paging.EncodeToken(page[size - 1].Id.ToString());

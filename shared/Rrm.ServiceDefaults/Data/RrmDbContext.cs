@@ -19,6 +19,20 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
     public DbSet<ProcessedRequest> ProcessedRequests => Set<ProcessedRequest>();
 
     /// <summary>
+    /// Runs <paramref name="read"/> in one snapshot (a read-only REPEATABLE READ transaction). An aggregate loads in
+    /// several statements (split queries, then its timeline and counts); outside a transaction each sees the latest
+    /// commit, so a change committed between them showed half of itself (a lapsed clock on a case still awaiting the act).
+    /// </summary>
+    public async Task<T> InSnapshotAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken)
+    {
+        if (Database.CurrentTransaction is not null) return await read();
+        await using var transaction = await Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        var result = await read();
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>
     /// The result id of an earlier call with this request id and the same payload, or null (no request id,
     /// or a new one). The same id with another operation or payload is ALREADY_EXISTS.
     /// </summary>
