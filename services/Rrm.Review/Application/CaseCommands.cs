@@ -137,5 +137,7 @@ internal sealed class CaseCommands(
     // is recorded again on fresh state like after any concurrent change.
     private static bool IsConflict(Exception e) =>
         e is DbUpdateConcurrencyException
-        || e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected } };
+        || e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
+        || (e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected } }
+            or PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected });
 }
