@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text;
+using Grpc.Net.Client;
 using Rrm.EndToEnd.Tests.Otlp;
 using Rrm.Grpc.Common.V1;
 using Rrm.Grpc.Petition.V1;
@@ -44,14 +46,20 @@ public sealed class TelemetryExportTests(ITestOutputHelper output)
         await using var notificationService = started[1];
 
         var analyst = Tokens.For(Roles.IlcAnalyst);
-        var facility = (await new FacilityService.FacilityServiceClient(petitionService.Channel).RegisterFacilityAsync(new RegisterFacilityRequest
+        // A client that sends no trace context, whatever other tests of this process listen to meanwhile: an
+        // ActivityListener elsewhere makes HttpClient create and propagate a span of its own.
+        using var untraced = GrpcChannel.ForAddress(petitionService.Url, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator() },
+        });
+        var facility = (await new FacilityService.FacilityServiceClient(untraced).RegisterFacilityAsync(new RegisterFacilityRequest
         {
             LegalName = "Impro Industries Mexico, S. de R.L. de C.V.", StreetAddress = "Carretera 57 km 1250", City = "Villa de Reyes",
             State = "SLP", Sector = Sector.Manufacturing,
         }, analyst)).Facility;
         var request = Samples.ImproPetition(facility.FacilityId);
         request.Petitioner = new Petitioner { Organization = "LSOM" };
-        var petition = (await new PetitionService.PetitionServiceClient(petitionService.Channel).SubmitPetitionAsync(request, analyst)).Petition;
+        var petition = (await new PetitionService.PetitionServiceClient(untraced).SubmitPetitionAsync(request, analyst)).Petition;
         await Eventually.GetAsync(
             () => database.ScalarAsync<long>($"SELECT count(*) FROM notification.received_events WHERE petition_id = '{petition.PetitionId}'"),
             n => n == 1, what: "the Notification service to record the petition");
