@@ -164,7 +164,11 @@ public sealed class TelemetryExportTests(ITestOutputHelper output)
             Need("the call's insert", s => s.Scope == "Npgsql" && s.Service == "petition" && Attribute(s, "db.query.text")?.Contains("INSERT INTO petition.petitions") == true);
             Need("the outbox relay's span", s => s.Scope == "Rrm" && s.Item.Name == "outbox publish");
             Need("MassTransit's publish", s => s.Scope == "MassTransit" && s.Item.Kind == Span.Types.SpanKind.Producer);
-            Need("MassTransit's consume", s => s.Scope == "MassTransit" && s.Item.Kind == Span.Types.SpanKind.Consumer && s.Service == "notification");
+            // Both consumer spans: "receive" ends (and is exported) after the "process" span inside it.
+            Need("MassTransit's receive", s => s.Scope == "MassTransit" && s.Item.Kind == Span.Types.SpanKind.Consumer && s.Service == "notification"
+                && Attribute(s, "messaging.operation") == "receive");
+            Need("MassTransit's consume", s => s.Scope == "MassTransit" && s.Item.Kind == Span.Types.SpanKind.Consumer && s.Service == "notification"
+                && Attribute(s, "messaging.masstransit.consumer_type") == "Rrm.Notification.Messaging.PetitionReceivedNotifier");
             Need("the consumer's insert", s => s.Scope == "Npgsql" && s.Service == "notification" && Attribute(s, "db.query.text")?.Contains("INSERT INTO notification.received_events") == true);
             return missing;
         }
