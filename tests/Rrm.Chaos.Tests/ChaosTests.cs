@@ -28,6 +28,10 @@ public sealed class ChaosTests(ITestOutputHelper output)
         await Stack.FaultAsync("broker-stop");
         await Task.Delay(outage);
         await Stack.FaultAsync("broker-start");
+        // Readiness is the database alone (ADR 0008): wait until every replica is connected to the broker again.
+        foreach (var service in stack.Replicas.Values.SelectMany(r => r))
+            await Eventually.GetAsync(() => Stack.ReadinessAsync(service, "broker"), s => s == HealthCheckResponse.Types.ServingStatus.Serving,
+                TimeSpan.FromSeconds(60), $"{service.Name} connected to the broker again");
         var petitions = await run;
         await ReportAsync(stack, work, "broker outage", [control, .. petitions], expected, $"RabbitMQ stopped for {outage.TotalSeconds:0} s");
     }

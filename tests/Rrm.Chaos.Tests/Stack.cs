@@ -103,11 +103,11 @@ public sealed class Stack : IAsyncDisposable
     }
 
     /// <summary>The readiness of one replica: SERVING, NOT_SERVING, or null when it does not answer at all.</summary>
-    public static async Task<HealthCheckResponse.Types.ServingStatus?> ReadinessAsync(ServiceProcess service)
+    public static async Task<HealthCheckResponse.Types.ServingStatus?> ReadinessAsync(ServiceProcess service, string check = "readiness")
     {
         try
         {
-            return (await new Health.HealthClient(service.Channel).CheckAsync(new HealthCheckRequest { Service = "readiness" },
+            return (await new Health.HealthClient(service.Channel).CheckAsync(new HealthCheckRequest { Service = check },
                 deadline: DateTime.UtcNow.AddSeconds(3))).Status;
         }
         catch (RpcException) { return null; }
