@@ -10,6 +10,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Rrm.ServiceDefaults.Commands;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Deadlines;
@@ -87,6 +88,8 @@ public static class ServiceDefaultsExtensions
         // Pooled: a context (and EF's scoped services behind it) is reused rather than built for every request.
         builder.Services.AddDbContextPool<TDb>((sp, o) =>
             o.UseServiceDatabase(sp.GetRequiredService<IOptions<ConnectionStringOptions>>().Value.Postgres, schema));
+        builder.Services.AddScoped(sp => new CommandRunner(sp.GetRequiredService<TDb>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<CommandRunner>>()));
         builder.Services.AddDatabaseNotificationChannel(DatabaseSetup.OutboxChannel(schema));
         builder.Services.TryAddSingleton<DatabaseNotifications>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DatabaseNotifications>());

@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using Google.Protobuf;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Rrm.Grpc.Review.V1;
 using Rrm.Review.Data;
 using Rrm.Review.Domain;
 using Rrm.Review.Messaging;
+using Rrm.ServiceDefaults.Commands;
 using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
@@ -14,16 +14,14 @@ using Rrm.ServiceDefaults.Hosting;
 namespace Rrm.Review.Application;
 
 /// <summary>
-/// The one path of every act on a case: load, apply the domain act, then in one transaction save the
-/// case, its timeline entries, its clocks' scheduler rows, its events (outbox) and the request id.
-/// A concurrent update of the same case is retried on fresh state, so the loser of a race either
-/// succeeds on top of the winner or is told the act is no longer allowed.
+/// Every act on a case, through the one command path (<see cref="CommandRunner"/>): load, apply the domain act,
+/// then in one transaction save the case, its timeline entries, its clocks' scheduler rows, its events (outbox)
+/// and the request id.
 /// </summary>
 internal sealed class CaseCommands(
-    ReviewDbContext db, CaseClocks clocks, CaseEvents events, BusinessCalendar calendar, TimeProvider clock, ILogger<CaseCommands> logger)
+    ReviewDbContext db, CommandRunner runner, CaseClocks clocks, CaseEvents events, BusinessCalendar calendar, TimeProvider clock,
+    ILogger<CaseCommands> logger)
 {
-    private const int Attempts = 3;
-
     /// <summary>The act's context from the request's common part; problems go to <paramref name="v"/>.</summary>
     public ActContext Context(Act? act, ClaimsPrincipal user, Validation v)
     {
@@ -40,64 +38,22 @@ internal sealed class CaseCommands(
     public static string RecordedBy(ClaimsPrincipal user) => user.FindFirst("sub")?.Value ?? "unknown";
 
     /// <summary>Applies <paramref name="apply"/> to the case and saves everything it did.</summary>
-    public async Task<EnforcementCase> ActAsync(Guid caseId, Act? act, IMessage request, ActContext ctx,
-        Func<EnforcementCase, Task> apply, CancellationToken ct)
-    {
-        var requestId = RequestId(act);
-        var operation = request.Descriptor.Name;
-        var hash = ProcessedRequest.HashOf(request);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
+    public Task<EnforcementCase> ActAsync(Guid caseId, Act? act, IMessage request, Func<EnforcementCase, Task> apply, CancellationToken ct) =>
+        runner.RunAsync(act?.RequestId, request,
+            load: () => LoadAsync(caseId, tracked: true, ct),
+            apply: async c =>
             {
-                if (await db.EarlierResultAsync(requestId, operation, hash, ct) is not null) return await LoadAsync(caseId, tracked: false, ct);
-                var c = await LoadAsync(caseId, tracked: true, ct);
                 await apply(c);
-                if (c.LastRecordedAct is null) return c; // the same act again: nothing to do
-                await SaveAsync(c, ctx, requestId, operation, hash, ct);
-                return c;
-            }
-            catch (Exception e) when (IsConflict(e))
-            {
-                db.ChangeTracker.Clear();
-                if (attempt == Attempts)
-                    throw new ConcurrencyConflictException("The case was changed by others several times while this act was being recorded; reload it and try again.");
-                logger.LogInformation("Case {CaseId} changed concurrently; recording the act again on fresh state (attempt {Attempt})", caseId, attempt + 1);
-            }
-        }
-    }
+                return c.LastRecordedAct is not null; // null: the same act again, nothing to do
+            },
+            stage: c => StageAsync(c, ct), idOf: c => c.Id, earlier: _ => LoadAsync(caseId, tracked: false, ct), ct);
 
     /// <summary>Saves a case created by <paramref name="open"/> (or returns the earlier one for a retried request id).</summary>
-    public async Task<EnforcementCase> OpenAsync(Act? act, IMessage request, ActContext ctx, Func<Task<EnforcementCase>> open, CancellationToken ct)
-    {
-        var requestId = RequestId(act);
-        var operation = request.Descriptor.Name;
-        var hash = ProcessedRequest.HashOf(request);
-        try
-        {
-            if (await db.EarlierResultAsync(requestId, operation, hash, ct) is { } earlier) return await LoadAsync(Guid.Parse(earlier), tracked: false, ct);
-            var c = await open();
-            db.Cases.Add(c);
-            await SaveAsync(c, ctx, requestId, operation, hash, ct);
-            return c;
-        }
-        catch (Exception e) when (requestId is not null && IsConflict(e))
-        {
-            // A concurrent retry with the same request id won: answer as the retry would.
-            db.ChangeTracker.Clear();
-            var winner = await db.EarlierResultAsync(requestId, operation, hash, ct)
-                ?? throw new ConcurrencyConflictException("A concurrent request with the same request_id is in progress.");
-            return await LoadAsync(Guid.Parse(winner), tracked: false, ct);
-        }
-    }
-
-    /// <summary>Saves an act's effects in one transaction (SaveChanges): entries, clocks, events, request id.</summary>
-    private async Task SaveAsync(EnforcementCase c, ActContext ctx, string? requestId, string operation, string hash, CancellationToken ct)
-    {
-        await StageAsync(c, ct);
-        db.RememberRequest(requestId, operation, hash, c.Id.ToString(), ctx.RecordedAt);
-        await db.SaveChangesAsync(ct);
-    }
+    public Task<EnforcementCase> OpenAsync(Act? act, IMessage request, Func<Task<EnforcementCase>> open, CancellationToken ct) =>
+        runner.RunAsync(act?.RequestId, request,
+            load: async () => db.Cases.Add(await open()).Entity,
+            apply: _ => Task.FromResult(true),
+            stage: c => StageAsync(c, ct), idOf: c => c.Id, earlier: id => LoadAsync(id, tracked: false, ct), ct);
 
     /// <summary>Adds what an act did besides the case itself (timeline, clocks, events) to the unit of work, unsaved.</summary>
     public async Task StageAsync(EnforcementCase c, CancellationToken ct)
@@ -129,15 +85,4 @@ internal sealed class CaseCommands(
              || (x.Facility.LegalName == f.LegalName && x.Facility.City == f.City)
              || (f.Owner != "" && x.Facility.Owner == f.Owner && x.Facility.Subsector == f.Subsector)), ct);
     }
-
-    private static string? RequestId(Act? act) => string.IsNullOrWhiteSpace(act?.RequestId) ? null : act.RequestId.Trim();
-
-    // A deadlock is a conflict too: the scheduler claims a clock's row and then updates its case, an act updates the
-    // case and then its clocks' rows, so the two can wait on each other; PostgreSQL rolls one back whole, and the act
-    // is recorded again on fresh state like after any concurrent change.
-    private static bool IsConflict(Exception e) =>
-        e is DbUpdateConcurrencyException
-        || e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
-        || (e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected } }
-            or PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected });
 }

@@ -24,7 +24,7 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         var user = context.GetHttpContext().User;
         var ctx = commands.Context(request.Act, user, v);
         v.ThrowIfInvalid();
-        var c = await commands.OpenAsync(request.Act, request, ctx, async () =>
+        var c = await commands.OpenAsync(request.Act, request, async () =>
             Domain.EnforcementCase.SelfInitiate(await facilities.GetAsync(facilityId, "facility_id", Caller(context), context.CancellationToken), ctx),
             context.CancellationToken);
         return new OpenCaseResponse { Case = await queries.ToProtoAsync(c, user, context.CancellationToken) };
@@ -231,7 +231,7 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         var ctx = commands.Context(act, user, v);
         validate?.Invoke(v);
         v.ThrowIfInvalid();
-        var c = await commands.ActAsync(id, act, request, ctx, x => apply(x, ctx), context.CancellationToken);
+        var c = await commands.ActAsync(id, act, request, x => apply(x, ctx), context.CancellationToken);
         return await queries.ToProtoAsync(c, user, context.CancellationToken);
     }
 

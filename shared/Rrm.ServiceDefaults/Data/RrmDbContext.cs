@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Rrm.ServiceDefaults.Deadlines;
-using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Messaging;
 
 namespace Rrm.ServiceDefaults.Data;
@@ -30,26 +29,6 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
         var result = await read();
         await transaction.CommitAsync(cancellationToken);
         return result;
-    }
-
-    /// <summary>
-    /// The result id of an earlier call with this request id and the same payload, or null (no request id,
-    /// or a new one). The same id with another operation or payload is ALREADY_EXISTS.
-    /// </summary>
-    public async Task<string?> EarlierResultAsync(string? requestId, string operation, string payloadHash, CancellationToken cancellationToken)
-    {
-        if (requestId is null) return null;
-        var earlier = await ProcessedRequests.AsNoTracking().SingleOrDefaultAsync(r => r.RequestId == requestId, cancellationToken);
-        if (earlier is null) return null;
-        if (earlier.Operation != operation || earlier.PayloadHash != payloadHash)
-            throw new AlreadyExistsException($"request_id '{requestId}' was already used for a different request ({earlier.Operation}).");
-        return earlier.ResultId;
-    }
-
-    /// <summary>Remembers a request id with its result; saved with the next SaveChanges, so with the command's effects.</summary>
-    public void RememberRequest(string? requestId, string operation, string payloadHash, string resultId, DateTimeOffset now)
-    {
-        if (requestId is not null) ProcessedRequests.Add(new ProcessedRequest(requestId, operation, payloadHash, resultId, now));
     }
 
     /// <summary>Queues an integration event; it is published only if the surrounding SaveChanges commits.</summary>
