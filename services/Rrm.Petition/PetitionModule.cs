@@ -1,6 +1,6 @@
+using Rrm.Petition.Application;
 using Rrm.Petition.Data;
 using Rrm.Petition.Grpc;
-using Rrm.Petition.Messaging;
 using Rrm.ServiceDefaults;
 using Rrm.ServiceDefaults.Security;
 using Rrm.ServiceDefaults.Telemetry;
@@ -20,6 +20,8 @@ public static class PetitionModule
         builder.Services.AddDatabaseGauge<PetitionDbContext>(new("rrm.petitions", "Petitions by status", "status",
             "SELECT status, count(*) FROM petition.petitions GROUP BY status"));
         builder.AddServiceMessaging(ServiceName);
+        builder.Services.AddScoped<PetitionCommands>();
+        builder.Services.AddScoped<FacilityCommands>();
         builder.Services.AddDeadlineHandler<IlcReviewReminderHandler>();
         builder.Services.AddDeadlineHandler<IlcReviewOverdueHandler>();
         return builder;

@@ -64,7 +64,7 @@ public sealed class PetitionStateMachineTests
         Facility.Register("Impro Industries Mexico, S. de R.L. de C.V.", "", "Carretera 57 km 1250", "Villa de Reyes",
             MexicanStates.All.Single(s => s.Code == "SLP"), Sector.Manufacturing, Subsector.Other, "", "", 0, [], DateTimeOffset.UtcNow),
         new Petitioner { Organization = "LSOM" }, [AllegationCategory.Retaliation], "narrative", [], [], PetitionLanguage.Spanish,
-        new DateOnly(2024, 6, 24), DateTimeOffset.UtcNow, null, null);
+        new DateOnly(2024, 6, 24), DateTimeOffset.UtcNow);
 
     [Fact]
     public void A_received_petition_is_under_review_with_the_30_day_due_date()

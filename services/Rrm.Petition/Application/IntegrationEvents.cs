@@ -2,10 +2,13 @@ using Rrm.Contracts.Events;
 using Rrm.Petition.Domain;
 using Rrm.ServiceDefaults.Text;
 
-namespace Rrm.Petition.Messaging;
+namespace Rrm.Petition.Application;
 
-/// <summary>Domain state to integration events. Petitioner identity never leaves through here.</summary>
-internal static class PetitionEvents
+/// <summary>
+/// Domain state to integration events (the records in Rrm.Contracts), queued in the outbox by the commands.
+/// Petitioner identity never leaves through here.
+/// </summary>
+internal static class IntegrationEvents
 {
     public static string Code(this PetitionLanguage language) => language == PetitionLanguage.Spanish ? "es" : "en";
 

@@ -66,9 +66,6 @@ public sealed class PetitionDbContext(DbContextOptions<PetitionDbContext> option
             e.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(p => p.DeterminationRationale).HasMaxLength(PetitionEntity.MaxRationaleLength);
             e.Property(p => p.WithdrawalReason).HasMaxLength(PetitionEntity.MaxWithdrawalReasonLength);
-            e.Property(p => p.RequestId).HasMaxLength(PetitionEntity.MaxRequestIdLength);
-            e.Property(p => p.RequestHash).HasMaxLength(64);
-            e.HasIndex(p => p.RequestId).IsUnique();
             e.HasIndex(p => new { p.ReceivedDate, p.Id });
             e.HasIndex(p => p.FacilityId);
             e.HasIndex(p => p.Status);

@@ -1,3 +1,4 @@
+using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Reference;
 using Rrm.ServiceDefaults.Text;
 
@@ -70,12 +71,15 @@ public sealed class Facility
 
     /// <summary>
     /// Adds a MID the facility's goods may be entered under; false, changing nothing, when it already has it
-    /// (a retried request). The caller has checked that no other facility holds it.
+    /// (a retried request). A MID names one facility: <paramref name="heldBy"/> is the other facility that has it, if any.
     /// </summary>
-    public bool AddMid(string mid)
+    public bool AddMid(string mid, (Guid Id, string LegalName)? heldBy)
     {
         if (Mids.Contains(mid)) return false;
-        if (Mids.Count >= MaxMids) throw new InvalidOperationException($"A facility has at most {MaxMids} MIDs.");
+        if (heldBy is { } holder)
+            throw new InvalidStateTransitionException($"MID {mid} is registered to another facility, {holder.LegalName} (facility_id {holder.Id}); a MID names one facility.");
+        if (Mids.Count >= MaxMids)
+            throw new RequestValidationException([new("mid", $"the facility already has {MaxMids} MIDs, the most it may have")]);
         Mids = [.. Mids, mid];
         return true;
     }

@@ -1,3 +1,5 @@
+using Rrm.ServiceDefaults.Errors;
+
 namespace Rrm.Petition.Domain;
 
 public enum PetitionLanguage { English, Spanish }
@@ -32,7 +34,6 @@ public sealed class Petition
     public const int MaxEvidence = 100;
     public const int MaxRationaleLength = 10_000;
     public const int MaxWithdrawalReasonLength = 2_000;
-    public const int MaxRequestIdLength = 100;
 
     public Guid Id { get; private set; }
     public Guid FacilityId { get; private set; }
@@ -55,9 +56,12 @@ public sealed class Petition
     public DateOnly? WithdrawalDate { get; private set; }
     public string? WithdrawalReason { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
-    public string? RequestId { get; private set; }
-    public string? RequestHash { get; private set; }
     public uint Version { get; private set; }
+
+    private readonly List<PetitionAct> _newActs = [];
+
+    /// <summary>The acts applied since the petition was loaded or received: what the command saves, clocks and announces.</summary>
+    public IReadOnlyList<PetitionAct> NewActs => _newActs;
 
     /// <summary>Made on or before the due date (the statute's 30 days); null until determined.</summary>
     public bool? DeterminationTimely => DeterminationDate is { } d ? d <= ReviewDueDate : null;
@@ -70,7 +74,7 @@ public sealed class Petition
     /// </summary>
     public static Petition Receive(Facility facility, Petitioner petitioner, IEnumerable<AllegationCategory> categories,
         string narrative, IEnumerable<string> lawsCited, IEnumerable<EvidenceReference> evidence, PetitionLanguage language,
-        DateOnly receivedDate, DateTimeOffset now, string? requestId, string? requestHash)
+        DateOnly receivedDate, DateTimeOffset now)
     {
         var petition = new Petition
         {
@@ -90,8 +94,6 @@ public sealed class Petition
             ReviewDueDate = IlcReviewClock.DueDate(receivedDate),
             Status = PetitionStatus.Received,
             CreatedAt = now,
-            RequestId = requestId,
-            RequestHash = requestHash,
         };
         petition.Apply(PetitionAct.BeginReview);
         return petition;
@@ -100,6 +102,7 @@ public sealed class Petition
     /// <summary>Records the ILC's determination. Returns false when the same determination was already recorded.</summary>
     public bool Determine(bool sufficient, DateOnly date, string rationale)
     {
+        NotBeforeReceipt("determination_date", date);
         var outcome = sufficient ? PetitionStatus.Sufficient : PetitionStatus.Insufficient;
         if (Status == outcome && DeterminationDate == date && DeterminationRationale == rationale) return false;
         Apply(sufficient ? PetitionAct.FindSufficient : PetitionAct.FindInsufficient);
@@ -111,6 +114,7 @@ public sealed class Petition
     /// <summary>Withdraws the petition. Returns false when it was already withdrawn with the same date and reason.</summary>
     public bool Withdraw(DateOnly date, string reason)
     {
+        NotBeforeReceipt("withdrawal_date", date);
         if (Status == PetitionStatus.Withdrawn && WithdrawalDate == date && WithdrawalReason == reason) return false;
         Apply(PetitionAct.Withdraw);
         WithdrawalDate = date;
@@ -118,5 +122,15 @@ public sealed class Petition
         return true;
     }
 
-    private void Apply(PetitionAct act) => Status = PetitionStateMachine.Next(Status, act);
+    private void NotBeforeReceipt(string field, DateOnly date)
+    {
+        if (date < ReceivedDate)
+            throw new RequestValidationException([new(field, $"must not be before the petition was received ({ReceivedDate:yyyy-MM-dd})")]);
+    }
+
+    private void Apply(PetitionAct act)
+    {
+        Status = PetitionStateMachine.Next(Status, act);
+        _newActs.Add(act);
+    }
 }

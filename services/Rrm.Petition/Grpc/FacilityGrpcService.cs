@@ -1,9 +1,8 @@
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Rrm.Grpc.Petition.V1;
+using Rrm.Petition.Application;
 using Rrm.Petition.Data;
-using Rrm.Petition.Messaging;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Hosting;
@@ -14,7 +13,8 @@ using Rrm.ServiceDefaults.Text;
 
 namespace Rrm.Petition.Grpc;
 
-internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clock, ILogger<FacilityGrpcService> logger)
+/// <summary>Thin: validate, call one command (<see cref="FacilityCommands"/>), map (STYLE.md §3).</summary>
+internal sealed class FacilityGrpcService(FacilityCommands commands, PetitionDbContext db, TimeProvider clock)
     : FacilityService.FacilityServiceBase
 {
     public override async Task<RegisterFacilityResponse> RegisterFacility(RegisterFacilityRequest request, ServerCallContext context)
@@ -47,35 +47,14 @@ internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clo
         }
         v.ThrowIfInvalid();
 
-        var facility = Domain.Facility.Register(request.LegalName.Trim(), request.CommonName.Trim(), request.StreetAddress.Trim(),
-            request.City.Trim(), state!, sector!.Value, subsector!.Value, request.SubsectorDescription.Trim(), request.Owner.Trim(),
-            request.ApproximateWorkers, mids, clock.GetUtcNow());
-        await ThrowIfDuplicateAsync(facility.DuplicateKey, context.CancellationToken);
-        db.Facilities.Add(facility);
-        try
-        {
-            await db.SaveChangesAsync(context.CancellationToken);
-        }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            db.ChangeTracker.Clear();
-            await ThrowIfDuplicateAsync(facility.DuplicateKey, context.CancellationToken);
-            throw;
-        }
-        logger.LogInformation("Facility {FacilityId} registered with MIDs {Mids}", facility.Id, facility.Mids);
+        var facility = await commands.RegisterAsync(request, () => Domain.Facility.Register(request.LegalName.Trim(), request.CommonName.Trim(),
+            request.StreetAddress.Trim(), request.City.Trim(), state!, sector!.Value, subsector!.Value, request.SubsectorDescription.Trim(),
+            request.Owner.Trim(), request.ApproximateWorkers, mids, clock.GetUtcNow()), context.CancellationToken);
         return new RegisterFacilityResponse { Facility = facility.ToProto() };
-    }
-
-    private async Task ThrowIfDuplicateAsync(string duplicateKey, CancellationToken ct)
-    {
-        var existing = await db.Facilities.AsNoTracking().Where(f => f.DuplicateKey == duplicateKey).Select(f => (Guid?)f.Id).SingleOrDefaultAsync(ct);
-        if (existing is not null)
-            throw new AlreadyExistsException($"A facility with this legal name and address is already registered: facility_id {existing}.");
     }
 
     public override async Task<AddFacilityMidResponse> AddFacilityMid(AddFacilityMidRequest request, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
         var v = new Validation();
         var id = request.FacilityId.ToId("facility_id", v);
         var mid = request.Mid.Trim().ToUpperInvariant();
@@ -85,32 +64,14 @@ internal sealed class FacilityGrpcService(PetitionDbContext db, TimeProvider clo
         var date = request.EffectiveDate.ToActDate("effective_date", LegalCalendar.Today(clock), v);
         v.ThrowIfInvalid();
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // A MID names one facility: additions of the same MID wait for each other, so two facilities cannot both take it.
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"petition.mid:" + mid}, 0))", ct);
-        var facility = await db.Facilities.SingleOrDefaultAsync(f => f.Id == id, ct)
-            ?? throw new NotFoundException($"No facility has id {request.FacilityId}.");
-        if (facility.Mids.Contains(mid)) return new AddFacilityMidResponse { Facility = facility.ToProto(), Added = false };
-        var holder = await db.Facilities.AsNoTracking().Where(f => f.Id != id && f.Mids.Contains(mid))
-            .OrderBy(f => f.Id).Select(f => new { f.Id, f.LegalName }).FirstOrDefaultAsync(ct);
-        if (holder is not null)
-            throw new InvalidStateTransitionException($"MID {mid} is registered to another facility, {holder.LegalName} (facility_id {holder.Id}); a MID names one facility.");
-        if (facility.Mids.Count >= Domain.Facility.MaxMids)
-            Validation.Reject("mid", $"the facility already has {Domain.Facility.MaxMids} MIDs, the most it may have");
-
-        facility.AddMid(mid);
-        db.AddEvent(PetitionEvents.MidAdded(facility, mid, date));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        logger.LogInformation("Facility {FacilityId} MID {Mid} added, effective {EffectiveDate}", facility.Id, mid, date);
-        return new AddFacilityMidResponse { Facility = facility.ToProto(), Added = true };
+        var (facility, added) = await commands.AddMidAsync(id, request, mid, date, context.CancellationToken);
+        return new AddFacilityMidResponse { Facility = facility.ToProto(), Added = added };
     }
 
     public override async Task<GetFacilityResponse> GetFacility(GetFacilityRequest request, ServerCallContext context)
     {
         var id = ProtoMapping.ParseId(request.FacilityId, "facility_id");
-        var facility = await db.Facilities.AsNoTracking().SingleOrDefaultAsync(f => f.Id == id, context.CancellationToken)
-            ?? throw new NotFoundException($"No facility has id {request.FacilityId}.");
+        var facility = await commands.LoadAsync(id, tracked: false, context.CancellationToken);
         return new GetFacilityResponse { Facility = facility.ToProto() };
     }
 

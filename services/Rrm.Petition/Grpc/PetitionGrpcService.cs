@@ -1,13 +1,8 @@
-using System.Security.Cryptography;
-using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Npgsql;
 using Rrm.Grpc.Petition.V1;
+using Rrm.Petition.Application;
 using Rrm.Petition.Data;
-using Rrm.Petition.Messaging;
-using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Hosting;
@@ -17,49 +12,25 @@ using Rrm.ServiceDefaults.Reference;
 
 namespace Rrm.Petition.Grpc;
 
-internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clock, IOptions<DeadlineOptions> deadlines, ILogger<PetitionGrpcService> logger)
+/// <summary>Thin: validate, call one command (<see cref="PetitionCommands"/>), map (STYLE.md §3).</summary>
+internal sealed class PetitionGrpcService(PetitionCommands commands, PetitionDbContext db, TimeProvider clock)
     : PetitionService.PetitionServiceBase
 {
     public override async Task<SubmitPetitionResponse> SubmitPetition(SubmitPetitionRequest request, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
-        var today = LegalCalendar.Today(clock);
-        var (petitioner, categories, evidence, language, received, facilityId) = PetitionInput.Validate(request, today);
-
-        var requestId = string.IsNullOrWhiteSpace(request.RequestId) ? null : request.RequestId.Trim();
-        var requestHash = requestId is null ? null : Convert.ToHexString(SHA256.HashData(request.ToByteArray()));
-        if (requestId is not null && await FindRetryAsync(requestId, requestHash!, ct) is { } earlier)
-            return new SubmitPetitionResponse { Petition = earlier.ToProto(context.GetHttpContext().User) };
-
-        var facility = await db.Facilities.AsNoTracking().SingleOrDefaultAsync(f => f.Id == facilityId, ct)
-            ?? throw new RequestValidationException([new FieldViolation("facility_id", $"no facility {request.FacilityId} is registered (FacilityService.RegisterFacility)")]);
-        var now = clock.GetUtcNow();
-        var petition = Domain.Petition.Receive(facility, petitioner, categories, request.Narrative.Trim(),
-            request.MexicanLawsCited.Select(l => l.Trim()), evidence, language, received, now, requestId, requestHash);
-        db.Petitions.Add(petition);
-        await IlcReviewDeadlines.ScheduleAsync(db, petition, now, deadlines.Value.BackfillGrace, ct);
-        db.AddEvent(PetitionEvents.Received(petition));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (requestId is not null && e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            // A concurrent retry with the same request id won the race: answer as the retry would.
-            db.ChangeTracker.Clear();
-            var winner = await FindRetryAsync(requestId, requestHash!, ct)
-                ?? throw new ConcurrencyConflictException("A concurrent request with the same request_id is in progress.");
-            return new SubmitPetitionResponse { Petition = winner.ToProto(context.GetHttpContext().User) };
-        }
-        logger.LogInformation("Petition {PetitionId} about facility {FacilityId} received {ReceivedDate}; ILC review due {ReviewDueDate}",
-            petition.Id, petition.FacilityId, petition.ReceivedDate, petition.ReviewDueDate);
+        var (petitioner, categories, evidence, language, received, facilityId) = PetitionInput.Validate(request, LegalCalendar.Today(clock));
+        var petition = await commands.SubmitAsync(request.RequestId, request, facilityId,
+            (facility, now) => Domain.Petition.Receive(facility, petitioner, categories, request.Narrative.Trim(),
+                request.MexicanLawsCited.Select(l => l.Trim()), evidence, language, received, now),
+            context.CancellationToken);
         return new SubmitPetitionResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
     }
 
     // The Notification service also reads a petitioner's contact here, with its own read-only role (RpcAuthorization.Table).
     public override async Task<GetPetitionResponse> GetPetition(GetPetitionRequest request, ServerCallContext context)
     {
-        var petition = await LoadAsync(request.PetitionId, tracked: false, context.CancellationToken);
+        var id = ProtoMapping.ParseId(request.PetitionId, "petition_id");
+        var petition = await commands.LoadAsync(id, tracked: false, context.CancellationToken);
         return new GetPetitionResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
     }
 
@@ -103,10 +74,8 @@ internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clo
 
     public override async Task<RecordDeterminationResponse> RecordDetermination(RecordDeterminationRequest request, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
-        var today = LegalCalendar.Today(clock);
         var v = new Validation().RequiredText("rationale", request.Rationale, Domain.Petition.MaxRationaleLength);
-        request.PetitionId.ToId("petition_id", v);
+        var id = request.PetitionId.ToId("petition_id", v);
         var sufficient = request.Outcome switch
         {
             DeterminationOutcome.Sufficient => true,
@@ -114,59 +83,21 @@ internal sealed class PetitionGrpcService(PetitionDbContext db, TimeProvider clo
             _ => null,
         };
         if (sufficient is null) v.Add("outcome", "must be DETERMINATION_OUTCOME_SUFFICIENT or DETERMINATION_OUTCOME_INSUFFICIENT");
-        var date = request.DeterminationDate.ToActDate("determination_date", today, v);
+        var date = request.DeterminationDate.ToActDate("determination_date", LegalCalendar.Today(clock), v);
         v.ThrowIfInvalid();
 
-        var petition = await LoadAsync(request.PetitionId, tracked: true, ct);
-        if (date < petition.ReceivedDate)
-            Validation.Reject("determination_date", $"must not be before the petition was received ({petition.ReceivedDate:yyyy-MM-dd})");
-        if (!petition.Determine(sufficient!.Value, date, request.Rationale.Trim()))
-            return new RecordDeterminationResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
-
-        var facility = await db.Facilities.AsNoTracking().SingleAsync(f => f.Id == petition.FacilityId, ct);
-        var now = clock.GetUtcNow();
-        await IlcReviewDeadlines.ClearAsync(db, petition.Id, now, ct);
-        db.AddEvent(PetitionEvents.Determined(petition, facility));
-        await db.SaveChangesAsync(ct);
-        logger.LogInformation("Petition {PetitionId} determined {Status} on {DeterminationDate} ({Timeliness})",
-            petition.Id, petition.Status, date, petition.DeterminationTimely == true ? "timely" : "late");
+        var petition = await commands.DetermineAsync(id, request, sufficient!.Value, date, request.Rationale.Trim(), context.CancellationToken);
         return new RecordDeterminationResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
     }
 
     public override async Task<WithdrawPetitionResponse> WithdrawPetition(WithdrawPetitionRequest request, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
-        var today = LegalCalendar.Today(clock);
         var v = new Validation().OptionalText("reason", request.Reason, Domain.Petition.MaxWithdrawalReasonLength);
-        request.PetitionId.ToId("petition_id", v);
-        var date = request.WithdrawalDate.ToActDate("withdrawal_date", today, v);
+        var id = request.PetitionId.ToId("petition_id", v);
+        var date = request.WithdrawalDate.ToActDate("withdrawal_date", LegalCalendar.Today(clock), v);
         v.ThrowIfInvalid();
 
-        var petition = await LoadAsync(request.PetitionId, tracked: true, ct);
-        if (date < petition.ReceivedDate)
-            Validation.Reject("withdrawal_date", $"must not be before the petition was received ({petition.ReceivedDate:yyyy-MM-dd})");
-        if (!petition.Withdraw(date, request.Reason.Trim()))
-            return new WithdrawPetitionResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
-        await IlcReviewDeadlines.ClearAsync(db, petition.Id, clock.GetUtcNow(), ct);
-        db.AddEvent(PetitionEvents.Withdrawn(petition));
-        await db.SaveChangesAsync(ct);
-        logger.LogInformation("Petition {PetitionId} withdrawn on {WithdrawalDate}", petition.Id, date);
+        var petition = await commands.WithdrawAsync(id, request, date, request.Reason.Trim(), context.CancellationToken);
         return new WithdrawPetitionResponse { Petition = petition.ToProto(context.GetHttpContext().User) };
-    }
-
-    private async Task<Domain.Petition> LoadAsync(string petitionId, bool tracked, CancellationToken ct)
-    {
-        var id = ProtoMapping.ParseId(petitionId, "petition_id");
-        var query = tracked ? db.Petitions : db.Petitions.AsNoTracking();
-        return await query.SingleOrDefaultAsync(p => p.Id == id, ct)
-            ?? throw new NotFoundException($"No petition has id {petitionId}.");
-    }
-
-    private async Task<Domain.Petition?> FindRetryAsync(string requestId, string requestHash, CancellationToken ct)
-    {
-        var earlier = await db.Petitions.AsNoTracking().SingleOrDefaultAsync(p => p.RequestId == requestId, ct);
-        if (earlier is not null && earlier.RequestHash != requestHash)
-            throw new AlreadyExistsException($"request_id '{requestId}' was already used for a different petition ({earlier.Id}).");
-        return earlier;
     }
 }

@@ -1,4 +1,5 @@
 using Rrm.Grpc.Petition.V1;
+using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
 using Domain = Rrm.Petition.Domain;
@@ -12,7 +13,7 @@ internal static class PetitionInput
         Domain.PetitionLanguage Language, DateOnly Received, Guid FacilityId) Validate(SubmitPetitionRequest request, DateOnly today)
     {
         var v = new Validation()
-            .OptionalLine("request_id", request.RequestId, Domain.Petition.MaxRequestIdLength)
+            .OptionalLine("request_id", request.RequestId, ProcessedRequest.MaxRequestIdLength)
             .RequiredText("narrative", request.Narrative, Domain.Petition.MaxNarrativeLength);
         var facilityId = request.FacilityId.ToId("facility_id", v);
 

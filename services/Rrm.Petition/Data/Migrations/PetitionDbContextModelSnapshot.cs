@@ -19,7 +19,7 @@ namespace Rrm.Petition.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder
                 .HasDefaultSchema("petition")
-                .HasAnnotation("ProductVersion", "10.0.5")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -213,16 +213,6 @@ namespace Rrm.Petition.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("received_date");
 
-                    b.Property<string>("RequestHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("request_hash");
-
-                    b.Property<string>("RequestId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("request_id");
-
                     b.Property<DateOnly>("ReviewDueDate")
                         .HasColumnType("date")
                         .HasColumnName("review_due_date");
@@ -286,10 +276,6 @@ namespace Rrm.Petition.Data.Migrations
 
                     b.HasIndex("FacilityId")
                         .HasDatabaseName("ix_petitions_facility_id");
-
-                    b.HasIndex("RequestId")
-                        .IsUnique()
-                        .HasDatabaseName("ix_petitions_request_id");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_petitions_status");
