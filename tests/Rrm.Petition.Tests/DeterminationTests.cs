@@ -96,6 +96,34 @@ public sealed class DeterminationTests(PetitionFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Two_different_determinations_at_once_record_one_and_refuse_the_other_as_no_longer_allowed()
+    {
+        var submitted = await fixture.SubmitAsync();
+
+        // The loser of the race is run again on fresh state, so it is told the act is no longer allowed (not ABORTED).
+        var outcomes = await Task.WhenAll(
+            OutcomeAsync(Determination(submitted.PetitionId, DeterminationOutcome.Sufficient)),
+            OutcomeAsync(Determination(submitted.PetitionId, DeterminationOutcome.Insufficient)));
+
+        Assert.Equal([StatusCode.OK, StatusCode.FailedPrecondition], outcomes.Order());
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM petition.outbox_messages WHERE type = 'PetitionDetermined' AND payload->>'petitionId' = '{submitted.PetitionId}'"));
+    }
+
+    private async Task<StatusCode> OutcomeAsync(RecordDeterminationRequest request)
+    {
+        try
+        {
+            await fixture.Petitions().RecordDeterminationAsync(request, Analyst);
+            return StatusCode.OK;
+        }
+        catch (RpcException e)
+        {
+            return e.StatusCode;
+        }
+    }
+
+    [Fact]
     public async Task A_withdrawn_petition_cannot_be_determined_and_nothing_changes()
     {
         var submitted = await fixture.SubmitAsync();

@@ -65,6 +65,20 @@ public sealed class SubmitPetitionTests(PetitionFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Concurrent_retries_with_the_same_request_id_store_one_petition_and_all_return_it()
+    {
+        var facility = await fixture.RegisterAsync();
+        var request = Samples.ImproPetition(facility.FacilityId);
+        request.RequestId = Guid.NewGuid().ToString();
+
+        var petitions = await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ => (await fixture.Petitions().SubmitPetitionAsync(request, Analyst)).Petition));
+
+        Assert.Single(petitions.Select(p => p.PetitionId).Distinct());
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>(
+            $"SELECT count(*) FROM petition.outbox_messages WHERE type = 'PetitionReceived' AND payload->>'petitionId' = '{petitions[0].PetitionId}'"));
+    }
+
+    [Fact]
     public async Task Reusing_a_request_id_for_a_different_petition_is_AlreadyExists()
     {
         var facility = await fixture.RegisterAsync();
