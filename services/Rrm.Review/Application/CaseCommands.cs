@@ -2,14 +2,10 @@ using System.Security.Claims;
 using Google.Protobuf;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Rrm.Grpc.Review.V1;
 using Rrm.Review.Data;
 using Rrm.Review.Domain;
-using Rrm.Review.Messaging;
 using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Errors;
-using Rrm.ServiceDefaults.Grpc;
-using Rrm.ServiceDefaults.Hosting;
 
 namespace Rrm.Review.Application;
 
@@ -20,30 +16,16 @@ namespace Rrm.Review.Application;
 /// succeeds on top of the winner or is told the act is no longer allowed.
 /// </summary>
 internal sealed class CaseCommands(
-    ReviewDbContext db, CaseClocks clocks, CaseEvents events, BusinessCalendar calendar, TimeProvider clock, ILogger<CaseCommands> logger)
+    ReviewDbContext db, CaseClocks clocks, CaseEventMapper events, ILogger<CaseCommands> logger)
 {
     private const int Attempts = 3;
-
-    /// <summary>The act's context from the request's common part; problems go to <paramref name="v"/>.</summary>
-    public ActContext Context(Act? act, ClaimsPrincipal user, Validation v)
-    {
-        var today = LegalCalendar.Today(clock);
-        act ??= new Act();
-        v.OptionalLine("act.request_id", act.RequestId, ProcessedRequest.MaxRequestIdLength)
-            .OptionalText("act.note", act.Note, EnforcementCase.MaxTextLength);
-        var date = act.EffectiveDate.ToActDate(ActContext.DateField, today, v);
-        if (date < TreatyPeriods.EntryIntoForce) v.Add(ActContext.DateField, $"must not be before USMCA's entry into force ({TreatyPeriods.EntryIntoForce:yyyy-MM-dd})");
-        DateOnly? announced = act.AnnouncedDate is null ? null : act.AnnouncedDate.ToActDate("act.announced_date", today, v);
-        return new ActContext(date, announced, act.Note.Trim(), RecordedBy(user), clock.GetUtcNow(), calendar);
-    }
 
     public static string RecordedBy(ClaimsPrincipal user) => user.FindFirst("sub")?.Value ?? "unknown";
 
     /// <summary>Applies <paramref name="apply"/> to the case and saves everything it did.</summary>
-    public async Task<EnforcementCase> ActAsync(Guid caseId, Act? act, IMessage request, ActContext ctx,
+    public async Task<EnforcementCase> ActAsync(Guid caseId, string? requestId, IMessage request, ActContext ctx,
         Func<EnforcementCase, Task> apply, CancellationToken ct)
     {
-        var requestId = RequestId(act);
         var operation = request.Descriptor.Name;
         var hash = ProcessedRequest.HashOf(request);
         for (var attempt = 1; ; attempt++)
@@ -68,9 +50,8 @@ internal sealed class CaseCommands(
     }
 
     /// <summary>Saves a case created by <paramref name="open"/> (or returns the earlier one for a retried request id).</summary>
-    public async Task<EnforcementCase> OpenAsync(Act? act, IMessage request, ActContext ctx, Func<Task<EnforcementCase>> open, CancellationToken ct)
+    public async Task<EnforcementCase> OpenAsync(string? requestId, IMessage request, ActContext ctx, Func<Task<EnforcementCase>> open, CancellationToken ct)
     {
-        var requestId = RequestId(act);
         var operation = request.Descriptor.Name;
         var hash = ProcessedRequest.HashOf(request);
         try
@@ -129,8 +110,6 @@ internal sealed class CaseCommands(
              || (x.Facility.LegalName == f.LegalName && x.Facility.City == f.City)
              || (f.Owner != "" && x.Facility.Owner == f.Owner && x.Facility.Subsector == f.Subsector)), ct);
     }
-
-    private static string? RequestId(Act? act) => string.IsNullOrWhiteSpace(act?.RequestId) ? null : act.RequestId.Trim();
 
     // A deadlock is a conflict too: the scheduler claims a clock's row and then updates its case, an act updates the
     // case and then its clocks' rows, so the two can wait on each other; PostgreSQL rolls one back whole, and the act

@@ -8,15 +8,13 @@ using Microsoft.Extensions.Options;
 using Rrm.Grpc.Review.V1;
 using Rrm.Review.Application;
 using Rrm.Review.Data;
-using Rrm.Review.Grpc;
-using Rrm.Review.Messaging;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Hosting;
 using Rrm.ServiceDefaults.Reference;
 using Domain = Rrm.Review.Domain;
 
-namespace Rrm.Review.Import;
+namespace Rrm.Review.Grpc;
 
 /// <summary>
 /// Replays case histories (docs/import-format.md: version 1, the columns of ../shared/fixtures, or version 2,
@@ -27,7 +25,7 @@ namespace Rrm.Review.Import;
 /// any other. A case already imported with the same rows is left unchanged.
 /// </summary>
 internal sealed partial class CaseHistoryImporter(
-    ReviewDbContext db, CaseCommands commands, CaseClocks clocks, CaseEvents events, FacilityDirectory facilities, Domain.BusinessCalendar calendar,
+    ReviewDbContext db, CaseCommands commands, CaseClocks clocks, CaseEventMapper events, FacilityDirectory facilities, Domain.BusinessCalendar calendar,
     TimeProvider clock, IOptions<ReviewOptions> options, ILogger<CaseHistoryImporter> logger)
 {
     public const int MaxCsvLength = 4 * 1024 * 1024;
