@@ -24,6 +24,10 @@ namespace Rrm.Review.Grpc;
 /// Clocks closed during the replay raise no alert; one still running when the history ends is scheduled like
 /// any other. A case already imported with the same rows is left unchanged.
 /// </summary>
+/// <remarks>
+/// In Grpc/ (ADR 0009): it is the ImportCaseHistory RPC's work, answers with its proto results and looks facilities up
+/// through the Petition service's client with the caller's token.
+/// </remarks>
 internal sealed partial class CaseHistoryImporter(
     ReviewDbContext db, CaseCommands commands, CaseClocks clocks, CaseEventMapper events, FacilityDirectory facilities, Domain.BusinessCalendar calendar,
     TimeProvider clock, IOptions<ReviewOptions> options, ILogger<CaseHistoryImporter> logger)
