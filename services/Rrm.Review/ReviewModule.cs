@@ -4,13 +4,13 @@ using Rrm.Review.Application;
 using Rrm.Review.Data;
 using Rrm.Review.Domain;
 using Rrm.Review.Grpc;
-using Rrm.Review.Import;
 using Rrm.Review.Messaging;
 using Rrm.ServiceDefaults;
 using Rrm.ServiceDefaults.Security;
 using Rrm.ServiceDefaults.Telemetry;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Grpc;
+using Rrm.ServiceDefaults.Deadlines;
 using Rrm.ServiceDefaults.Messaging;
 
 namespace Rrm.Review;
@@ -32,16 +32,18 @@ public static class ReviewModule
             "SELECT kind, count(*) FROM review.case_deadlines WHERE status = 'Overdue' GROUP BY kind"));
         builder.AddServiceMessaging(ServiceName, bus => bus.AddConsumer<PetitionDeterminedConsumer>());
         builder.Services.AddValidatedOptions<ReviewOptions>(ReviewOptions.SectionName);
-        builder.Services.AddDatabaseNotificationChannel(CaseQueries.TimelineChannel);
+        builder.Services.AddDatabaseNotificationChannel(ReviewDbContext.TimelineChannel);
         builder.Services.AddSingleton(sp => new BusinessCalendar(sp.GetRequiredService<IOptions<ReviewOptions>>().Value.Holidays));
         builder.Services.AddSingleton<CaseClocks>();
-        builder.Services.AddSingleton<CaseEvents>();
+        builder.Services.AddScoped<Invocations>();
+        builder.Services.AddScoped<CaseEventMapper>();
         builder.Services.AddScoped<CaseCommands>();
         builder.Services.AddScoped<CaseQueries>();
         builder.Services.AddScoped<FacilityDirectory>();
         builder.Services.AddScoped<CaseHistoryImporter>();
-        builder.Services.AddDeadlineHandler<CaseDeadlineMissedHandler>();
-        builder.Services.AddDeadlineHandler<CaseDeadlineReminderHandler>();
+        // One handler class for both alerts of a case's clocks, one instance per scheduler kind.
+        foreach (var kind in (string[])[CaseClocks.MissedKind, CaseClocks.ReminderKind])
+            builder.Services.AddScoped<IDeadlineHandler>(sp => ActivatorUtilities.CreateInstance<CaseDeadlineHandler>(sp, kind));
         builder.Services.AddServiceClient<FacilityService.FacilityServiceClient>(sp => sp.GetRequiredService<IOptions<ReviewOptions>>().Value.PetitionUrl);
         return builder;
     }

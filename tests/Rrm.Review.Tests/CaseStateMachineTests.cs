@@ -1,5 +1,5 @@
 using Rrm.Review.Domain;
-using Rrm.Review.Messaging;
+using Rrm.Review.Application;
 using Rrm.ServiceDefaults.Errors;
 using static Rrm.Review.Domain.CaseAct;
 using static Rrm.Review.Domain.CaseState;
@@ -175,7 +175,7 @@ public sealed class CaseStateMachineTests
             : runningBefore.Except(clocks.Meets).Except(clocks.Cancels).Except(recorded.Lapsed is { } l ? [l] : []).Union(clocks.Starts).ToHashSet();
         Assert.Equal(expectedRunning.Order(), runningAfter.Order());
         Assert.Equal(act, recorded.Act);
-        Assert.Equal(ExpectedEvents.GetValueOrDefault(act, []), CaseEvents.EventsOf(c, recorded, Cases.Ref(c)).Select(e => e.GetType().Name));
+        Assert.Equal(ExpectedEvents.GetValueOrDefault(act, []), CaseEventMapper.EventsOf(c, recorded, Cases.Ref(c)).Select(e => e.GetType().Name));
         Assert.Equal(TimelineKind.Act, c.LastActEntries.First().Kind);
     }
 

@@ -1,5 +1,5 @@
 using Rrm.Grpc.Review.V1;
-using Rrm.Review.Import;
+using Rrm.Review.Grpc;
 using Rrm.Testing;
 using static Rrm.Review.Tests.ReviewFixture;
 using Outcome = Rrm.Grpc.Review.V1.CaseImportResult.Types.Outcome;

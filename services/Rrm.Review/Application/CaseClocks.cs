@@ -1,10 +1,7 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Rrm.Review.Data;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.Review.Domain;
-using Rrm.Review.Messaging;
-using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Deadlines;
 using Rrm.ServiceDefaults.Hosting;
 
@@ -50,46 +47,4 @@ internal sealed class CaseClocks(IOptions<ReviewOptions> options, IOptions<Deadl
     }
 
     private static string Key(Guid caseId, DeadlineKind kind, DateOnly due, string what) => $"case:{caseId}:{kind}:{due:yyyy-MM-dd}:{what}";
-}
-
-/// <summary>
-/// When a due date passes without the awaited act: a treaty period with a legal effect lapses (the case records the
-/// lapse and moves on, ADR 0007); any other clock raises the missed-deadline alert (DESIGN.md §5).
-/// </summary>
-internal sealed class CaseDeadlineMissedHandler(TimeProvider clock, CaseEvents events, CaseCommands commands, BusinessCalendar calendar,
-    ILogger<CaseDeadlineMissedHandler> logger) : IDeadlineHandler
-{
-    public string Kind => CaseClocks.MissedKind;
-
-    public async Task HandleAsync(ScheduledDeadline deadline, RrmDbContext db, CancellationToken ct)
-    {
-        var review = (ReviewDbContext)db;
-        var payload = deadline.ReadPayload<CaseClocks.Payload>();
-        var c = await review.Cases.SingleAsync(x => x.Id == payload.CaseId, ct);
-        if (CaseStateMachine.Lapses.ContainsKey(payload.Kind))
-        {
-            if (c.RecordLapses(LegalCalendar.Today(clock), clock.GetUtcNow(), calendar)) await commands.StageAsync(c, ct);
-            return;
-        }
-        if (!c.MarkDeadlineMissed(payload.Kind, payload.DueDate, LegalCalendar.Today(clock), clock.GetUtcNow())) return;
-        review.Timeline.AddRange(c.NewEntries);
-        await events.PublishDeadlineAsync(review, c, payload.Kind, payload.DueDate, daysLeft: null, ct);
-        logger.LogWarning("Case {CaseId} missed its {DeadlineKind} deadline of {DueDate}", c.Id, payload.Kind, payload.DueDate);
-    }
-}
-
-/// <summary>Reminds the case officers that a clock is due soon, while it still runs on time.</summary>
-internal sealed class CaseDeadlineReminderHandler(TimeProvider clock, CaseEvents events) : IDeadlineHandler
-{
-    public string Kind => CaseClocks.ReminderKind;
-
-    public async Task HandleAsync(ScheduledDeadline deadline, RrmDbContext db, CancellationToken ct)
-    {
-        var review = (ReviewDbContext)db;
-        var payload = deadline.ReadPayload<CaseClocks.Payload>();
-        var c = await review.Cases.SingleAsync(x => x.Id == payload.CaseId, ct);
-        if (!c.RemindOfDeadline(payload.Kind, payload.DueDate, payload.DaysLeft, LegalCalendar.Today(clock), clock.GetUtcNow())) return;
-        review.Timeline.AddRange(c.NewEntries);
-        await events.PublishDeadlineAsync(review, c, payload.Kind, payload.DueDate, payload.DaysLeft, ct);
-    }
 }

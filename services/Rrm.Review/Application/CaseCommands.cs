@@ -1,15 +1,10 @@
 using System.Security.Claims;
 using Google.Protobuf;
 using Microsoft.EntityFrameworkCore;
-using Rrm.Grpc.Review.V1;
 using Rrm.Review.Data;
 using Rrm.Review.Domain;
-using Rrm.Review.Messaging;
 using Rrm.ServiceDefaults.Commands;
-using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Errors;
-using Rrm.ServiceDefaults.Grpc;
-using Rrm.ServiceDefaults.Hosting;
 
 namespace Rrm.Review.Application;
 
@@ -19,27 +14,13 @@ namespace Rrm.Review.Application;
 /// and the request id.
 /// </summary>
 internal sealed class CaseCommands(
-    ReviewDbContext db, CommandRunner runner, CaseClocks clocks, CaseEvents events, BusinessCalendar calendar, TimeProvider clock,
-    ILogger<CaseCommands> logger)
+    ReviewDbContext db, CommandRunner runner, CaseClocks clocks, CaseEventMapper events, ILogger<CaseCommands> logger)
 {
-    /// <summary>The act's context from the request's common part; problems go to <paramref name="v"/>.</summary>
-    public ActContext Context(Act? act, ClaimsPrincipal user, Validation v)
-    {
-        var today = LegalCalendar.Today(clock);
-        act ??= new Act();
-        v.OptionalLine("act.request_id", act.RequestId, ProcessedRequest.MaxRequestIdLength)
-            .OptionalText("act.note", act.Note, EnforcementCase.MaxTextLength);
-        var date = act.EffectiveDate.ToActDate(ActContext.DateField, today, v);
-        if (date < TreatyPeriods.EntryIntoForce) v.Add(ActContext.DateField, $"must not be before USMCA's entry into force ({TreatyPeriods.EntryIntoForce:yyyy-MM-dd})");
-        DateOnly? announced = act.AnnouncedDate is null ? null : act.AnnouncedDate.ToActDate("act.announced_date", today, v);
-        return new ActContext(date, announced, act.Note.Trim(), RecordedBy(user), clock.GetUtcNow(), calendar);
-    }
-
     public static string RecordedBy(ClaimsPrincipal user) => user.FindFirst("sub")?.Value ?? "unknown";
 
     /// <summary>Applies <paramref name="apply"/> to the case and saves everything it did.</summary>
-    public Task<EnforcementCase> ActAsync(Guid caseId, Act? act, IMessage request, Func<EnforcementCase, Task> apply, CancellationToken ct) =>
-        runner.RunAsync(act?.RequestId, request,
+    public Task<EnforcementCase> ActAsync(Guid caseId, string? requestId, IMessage request, Func<EnforcementCase, Task> apply, CancellationToken ct) =>
+        runner.RunAsync(requestId, request,
             load: () => LoadAsync(caseId, tracked: true, ct),
             apply: async c =>
             {
@@ -49,8 +30,8 @@ internal sealed class CaseCommands(
             stage: c => StageAsync(c, ct), idOf: c => c.Id, earlier: _ => LoadAsync(caseId, tracked: false, ct), ct);
 
     /// <summary>Saves a case created by <paramref name="open"/> (or returns the earlier one for a retried request id).</summary>
-    public Task<EnforcementCase> OpenAsync(Act? act, IMessage request, Func<Task<EnforcementCase>> open, CancellationToken ct) =>
-        runner.RunAsync(act?.RequestId, request,
+    public Task<EnforcementCase> OpenAsync(string? requestId, IMessage request, Func<Task<EnforcementCase>> open, CancellationToken ct) =>
+        runner.RunAsync(requestId, request,
             load: async () => db.Cases.Add(await open()).Entity,
             apply: _ => Task.FromResult(true),
             stage: c => StageAsync(c, ct), idOf: c => c.Id, earlier: id => LoadAsync(id, tracked: false, ct), ct);

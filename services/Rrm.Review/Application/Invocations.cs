@@ -11,24 +11,33 @@ namespace Rrm.Review.Application;
 /// within a year is counted as USTR counts ("the seventh time in 2024"): the number minus the highest number of the
 /// years before. A backfilled earlier request therefore renumbers the later computed ones.
 /// </summary>
-internal static class Invocations
+/// <remarks>
+/// Scoped: an act's numbers are read once, when its events are staged, and its answer shows the same numbers. They are
+/// remembered for that case object as long as its request is the same (an act retried on a fresh load reads them again).
+/// </remarks>
+internal sealed class Invocations(ReviewDbContext db)
 {
     public sealed record Numbers(int Number, int NumberInYear, int Year, bool NumberIsUstrs);
 
     public sealed record Request(Guid Id, DateOnly Date, DateTimeOffset? RecordedAt, int? UstrOrdinal);
 
+    private readonly Dictionary<EnforcementCase, (Request Request, Numbers Numbers)> read = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>The numbers of <paramref name="c"/> (saved or not) among every recorded request.</summary>
-    public static async Task<Numbers?> OfAsync(ReviewDbContext db, EnforcementCase c, CancellationToken ct)
+    public async Task<Numbers?> OfAsync(EnforcementCase c, CancellationToken ct)
     {
         if (c.RequestDate is not { } date) return null;
+        var request = new Request(c.Id, date, c.RequestRecordedAt, c.UstrOrdinal);
+        if (read.TryGetValue(c, out var earlier) && earlier.Request == request) return earlier.Numbers;
         var id = c.Id;
         var others = await RequestsAsync(db.Cases.Where(x => x.Id != id), ct);
-        return Number([.. others, new Request(id, date, c.RequestRecordedAt, c.UstrOrdinal)])[id];
+        var numbers = Number([.. others, request])[id];
+        read[c] = (request, numbers);
+        return numbers;
     }
 
     /// <summary>The numbers of every case with a request, in one query (for lists and statistics).</summary>
-    public static async Task<Dictionary<Guid, Numbers>> AllAsync(ReviewDbContext db, CancellationToken ct) =>
-        Number(await RequestsAsync(db.Cases, ct));
+    public async Task<Dictionary<Guid, Numbers>> AllAsync(CancellationToken ct) => Number(await RequestsAsync(db.Cases, ct));
 
     public static Dictionary<Guid, Numbers> Number(IEnumerable<Request> requests)
     {

@@ -11,6 +11,9 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) :
 {
     public const string SchemaName = "review";
 
+    /// <summary>Notified with the case id on each new timeline entry (a trigger, migration TimelineNotifyTrigger); WatchCase listens.</summary>
+    public const string TimelineChannel = "review_timeline";
+
     public DbSet<EnforcementCase> Cases => Set<EnforcementCase>();
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
 

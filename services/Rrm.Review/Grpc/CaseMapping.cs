@@ -4,38 +4,25 @@ using Rrm.Review.Application;
 using Rrm.Review.Domain;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Security;
+using Rrm.ServiceDefaults.Text;
+using Petition = Rrm.Grpc.Petition.V1;
 using Proto = Rrm.Grpc.Review.V1;
 
 namespace Rrm.Review.Grpc;
 
-/// <summary>Hand-written mapping from the domain to the protos. Enums map by name (the proto names drop their prefix).</summary>
+/// <summary>Hand-written mapping between the domain and the protos. Enums map by name (the proto names drop their prefix).</summary>
 internal static class CaseMapping
 {
-    public static Proto.Case ToProto(this EnforcementCase c, Invocations.Numbers? invocation, ClaimsPrincipal user,
-        IEnumerable<TimelineEntry>? timeline = null)
+    public static Proto.Case ToProto(this CaseView view, ClaimsPrincipal user)
     {
-        var f = c.Facility;
+        var (c, invocation, timeline) = (view.Case, view.Invocation, view.Timeline);
         var proto = new Proto.Case
         {
             CaseId = c.Id.ToString(),
             Reference = c.Reference ?? "",
             Origin = c.Origin.ByName<Proto.CaseOrigin>(),
             PetitionId = c.PetitionId?.ToString() ?? "",
-            Facility = new Proto.CaseFacility
-            {
-                FacilityId = f.FacilityId?.ToString() ?? "",
-                LegalName = f.LegalName,
-                CommonName = f.CommonName,
-                StreetAddress = f.StreetAddress,
-                City = f.City,
-                StateCode = f.StateCode,
-                StateName = f.StateName,
-                Sector = f.Sector,
-                Subsector = f.Subsector,
-                Owner = f.Owner,
-                ApproximateWorkers = f.ApproximateWorkers,
-                Mids = { f.Mids },
-            },
+            Facility = c.Facility.ToProto(),
             State = c.State.ByName<Proto.CaseState>(),
             AllowedActs = { CaseStateMachine.Allowed(c.State).Select(a => a.ByName<Proto.CaseAct>()) },
             LiquidationSuspended = c.LiquidationSuspended,
@@ -66,6 +53,53 @@ internal static class CaseMapping
         if (timeline is not null) proto.Timeline.AddRange(timeline.Select(e => e.ToProto(user)));
         return proto;
     }
+
+    /// <summary>The facility as the Petition service's registry has it, as a case keeps it.</summary>
+    public static CaseFacility ToCaseFacility(this Petition.Facility f) => new()
+    {
+        FacilityId = Guid.Parse(f.FacilityId),
+        LegalName = f.LegalName,
+        CommonName = f.CommonName,
+        StreetAddress = f.StreetAddress,
+        City = f.City,
+        StateCode = f.StateCode,
+        StateName = f.StateName,
+        Sector = f.Sector.Words(),
+        Subsector = f.SubsectorDescription.Length > 0 ? f.SubsectorDescription : f.Subsector == Petition.Subsector.Unspecified ? "" : f.Subsector.Words(),
+        Owner = f.Owner,
+        ApproximateWorkers = f.ApproximateWorkers,
+        Mids = [.. f.Mids],
+    };
+
+    private static Proto.CaseFacility ToProto(this CaseFacility f) => new()
+    {
+        FacilityId = f.FacilityId?.ToString() ?? "",
+        LegalName = f.LegalName,
+        CommonName = f.CommonName,
+        StreetAddress = f.StreetAddress,
+        City = f.City,
+        StateCode = f.StateCode,
+        StateName = f.StateName,
+        Sector = f.Sector,
+        Subsector = f.Subsector,
+        Owner = f.Owner,
+        ApproximateWorkers = f.ApproximateWorkers,
+        Mids = { f.Mids },
+    };
+
+    public static Proto.GetStatisticsResponse ToProto(this CaseStatistics s) => new()
+    {
+        AsOf = s.AsOf.ToProto(),
+        Invocations = s.Invocations,
+        RecordedInvocations = s.RecordedInvocations,
+        CasesByState = { s.CasesByState.Select(x => new Proto.StateCount { State = x.State.ByName<Proto.CaseState>(), Cases = x.Cases }).OrderBy(x => x.State) },
+        ResolvedCases = s.ResolvedCases,
+        MedianDaysRequestToResolution = s.MedianDaysRequestToResolution,
+        WorkersAtFacilitiesWithCases = s.WorkersAtFacilitiesWithCases,
+        FacilitiesWithoutWorkerCount = s.FacilitiesWithoutWorkerCount,
+        PanelsRequested = s.PanelsRequested,
+        InvocationsByYear = { s.InvocationsByYear.Select(y => new Proto.YearCount { Year = y.Year, Invocations = y.Invocations }) },
+    };
 
     public static Proto.TimelineEntry ToProto(this TimelineEntry e, ClaimsPrincipal user) => new()
     {

@@ -1,18 +1,21 @@
+using System.Security.Claims;
 using Google.Protobuf;
 using Grpc.Core;
 using Rrm.Grpc.Review.V1;
 using Rrm.Review.Application;
-using Rrm.Review.Import;
+using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
+using Rrm.ServiceDefaults.Hosting;
+using Rrm.ServiceDefaults.Reference;
 using Rrm.ServiceDefaults.Security;
 using Domain = Rrm.Review.Domain;
 
 namespace Rrm.Review.Grpc;
 
 /// <summary>Thin: validate, call one domain act through <see cref="CaseCommands"/>, map (STYLE.md §3).</summary>
-internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queries, FacilityDirectory facilities, CaseHistoryImporter importer)
-    : ReviewService.ReviewServiceBase
+internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queries, FacilityDirectory facilities, CaseHistoryImporter importer,
+    Domain.BusinessCalendar calendar, TimeProvider clock) : ReviewService.ReviewServiceBase
 {
     private const int MaxDescriptionLength = 2_000;
     private const int MaxPanelists = 5;
@@ -22,12 +25,12 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         var v = new Validation();
         var facilityId = request.FacilityId.ToId("facility_id", v);
         var user = context.GetHttpContext().User;
-        var ctx = commands.Context(request.Act, user, v);
+        var ctx = Context(request.Act, user, v);
         v.ThrowIfInvalid();
-        var c = await commands.OpenAsync(request.Act, request, async () =>
+        var c = await commands.OpenAsync(request.Act?.RequestId, request, async () =>
             Domain.EnforcementCase.SelfInitiate(await facilities.GetAsync(facilityId, "facility_id", Caller(context), context.CancellationToken), ctx),
             context.CancellationToken);
-        return new OpenCaseResponse { Case = await queries.ToProtoAsync(c, user, context.CancellationToken) };
+        return new OpenCaseResponse { Case = (await queries.ViewAsync(c, context.CancellationToken)).ToProto(user) };
     }
 
     public override async Task<SubmitRequestForReviewResponse> SubmitRequestForReview(SubmitRequestForReviewRequest request, ServerCallContext context) =>
@@ -191,10 +194,32 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         };
 
     public override async Task<GetCaseResponse> GetCase(GetCaseRequest request, ServerCallContext context) =>
-        new() { Case = await queries.GetAsync(ProtoMapping.ParseId(request.CaseId, "case_id"), context.GetHttpContext().User, context.CancellationToken) };
+        new() { Case = (await queries.GetAsync(ProtoMapping.ParseId(request.CaseId, "case_id"), context.CancellationToken)).ToProto(context.GetHttpContext().User) };
 
-    public override Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context) =>
-        queries.ListAsync(request, context.GetHttpContext().User, context.CancellationToken);
+    public override async Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        Domain.CaseState? state = request.State == CaseState.Unspecified ? null : request.State.ToDomain<Domain.CaseState>();
+        if (request.State != CaseState.Unspecified && state is null) v.Add("state", "is not a case state");
+        Guid? facilityId = string.IsNullOrWhiteSpace(request.FacilityId) ? null : request.FacilityId.ToId("facility_id", v);
+        MexicanState? mexicanState = null;
+        if (!string.IsNullOrWhiteSpace(request.MexicanState) && !MexicanStates.TryParse(request.MexicanState, out mexicanState))
+            v.Add("mexican_state", $"'{request.MexicanState}' is not a Mexican state: use {MexicanStates.Describe()}");
+        var sector = request.Sector.Trim().ToLowerInvariant();
+        if (sector.Length > 0 && sector is not ("manufacturing" or "services" or "mining")) v.Add("sector", "must be manufacturing, services or mining");
+        if (request.Year != 0 && request.Year is < 2020 or > 9999) v.Add("year", "must be a year from 2020 (USMCA's entry into force)");
+        var size = request.Page.PageSize(v);
+        var after = request.Page.DecodeToken(1, v) is { } token ? token[0].ToId("page.page_token", v) : (Guid?)null;
+        v.ThrowIfInvalid();
+
+        var user = context.GetHttpContext().User;
+        var (cases, nextAfter) = await queries.ListAsync(
+            new CaseFilter(state, facilityId, mexicanState?.Code, sector, request.Year, request.WithOpenDeadlines, size, after), context.CancellationToken);
+        var response = new ListCasesResponse { Page = new() };
+        response.Cases.AddRange(cases.Select(c => c.ToProto(user)));
+        if (nextAfter is { } last) response.Page.NextPageToken = Paging.EncodeToken(last.ToString());
+        return response;
+    }
 
     public override Task WatchCase(WatchCaseRequest request, IServerStreamWriter<WatchCaseResponse> responseStream, ServerCallContext context)
     {
@@ -202,12 +227,18 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         var id = request.CaseId.ToId("case_id", v);
         if (request.AfterPosition < 0) v.Add("after_position", "must be 0 or a position from the case's timeline");
         v.ThrowIfInvalid();
-        return queries.WatchAsync(id, request.AfterPosition, context.GetHttpContext().User,
-            entry => responseStream.WriteAsync(new WatchCaseResponse { Entry = entry }, context.CancellationToken), context.CancellationToken);
+        var user = context.GetHttpContext().User;
+        return queries.WatchAsync(id, request.AfterPosition,
+            entry => responseStream.WriteAsync(new WatchCaseResponse { Entry = entry.ToProto(user) }, context.CancellationToken), context.CancellationToken);
     }
 
-    public override Task<GetStatisticsResponse> GetStatistics(GetStatisticsRequest request, ServerCallContext context) =>
-        queries.StatisticsAsync(request, context.CancellationToken);
+    public override async Task<GetStatisticsResponse> GetStatistics(GetStatisticsRequest request, ServerCallContext context)
+    {
+        var v = new Validation();
+        var asOf = request.AsOf.ToDateOrDefault("as_of", LegalCalendar.Today(clock), v);
+        v.ThrowIfInvalid();
+        return (await queries.StatisticsAsync(asOf, context.CancellationToken)).ToProto();
+    }
 
     public override async Task<ImportCaseHistoryResponse> ImportCaseHistory(ImportCaseHistoryRequest request, ServerCallContext context)
     {
@@ -228,16 +259,30 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         var v = new Validation();
         var id = caseId.ToId("case_id", v);
         var user = context.GetHttpContext().User;
-        var ctx = commands.Context(act, user, v);
+        var ctx = Context(act, user, v);
         validate?.Invoke(v);
         v.ThrowIfInvalid();
-        var c = await commands.ActAsync(id, act, request, x => apply(x, ctx), context.CancellationToken);
-        return await queries.ToProtoAsync(c, user, context.CancellationToken);
+        var c = await commands.ActAsync(id, act?.RequestId, request, x => apply(x, ctx), context.CancellationToken);
+        return (await queries.ViewAsync(c, context.CancellationToken)).ToProto(user);
     }
 
     private Task<Case> Act(string caseId, Rrm.Grpc.Review.V1.Act? act, IMessage request, ServerCallContext context,
         Func<Domain.EnforcementCase, Domain.ActContext, bool> apply, Action<Validation>? validate = null) =>
         Act(caseId, act, request, context, (c, ctx) => Task.FromResult(apply(c, ctx)), validate);
+
+    /// <summary>The act's context from the request's common part; problems go to <paramref name="v"/>.</summary>
+    private Domain.ActContext Context(Rrm.Grpc.Review.V1.Act? act, ClaimsPrincipal user, Validation v)
+    {
+        var today = LegalCalendar.Today(clock);
+        act ??= new Rrm.Grpc.Review.V1.Act();
+        v.OptionalLine("act.request_id", act.RequestId, ProcessedRequest.MaxRequestIdLength)
+            .OptionalText("act.note", act.Note, Domain.EnforcementCase.MaxTextLength);
+        var date = act.EffectiveDate.ToActDate(Domain.ActContext.DateField, today, v);
+        if (date < Domain.TreatyPeriods.EntryIntoForce)
+            v.Add(Domain.ActContext.DateField, $"must not be before USMCA's entry into force ({Domain.TreatyPeriods.EntryIntoForce:yyyy-MM-dd})");
+        DateOnly? announced = act.AnnouncedDate is null ? null : act.AnnouncedDate.ToActDate("act.announced_date", today, v);
+        return new Domain.ActContext(date, announced, act.Note.Trim(), CaseCommands.RecordedBy(user), clock.GetUtcNow(), calendar);
+    }
 
     private static bool? Denial(Finding finding) => finding switch
     {

@@ -22,23 +22,7 @@ internal sealed class PetitionDeterminedConsumer(ReviewDbContext db, CaseCommand
         if (message.Outcome != "sufficient") return;
         if (await Db.Cases.AnyAsync(c => c.PetitionId == message.PetitionId, context.CancellationToken)) return;
         var ctx = new ActContext(message.DeterminationDate, null, message.Rationale, RecordedBy, clock.GetUtcNow(), calendar);
-        var f = message.Facility;
-        var facility = new CaseFacility
-        {
-            FacilityId = f.FacilityId,
-            LegalName = f.LegalName,
-            CommonName = f.CommonName,
-            StreetAddress = f.StreetAddress,
-            City = f.City,
-            StateCode = f.StateCode,
-            StateName = f.StateName,
-            Sector = f.Sector,
-            Subsector = f.Subsector,
-            Owner = f.Owner,
-            ApproximateWorkers = f.ApproximateWorkers,
-            Mids = [.. f.Mids],
-        };
-        var c = EnforcementCase.OpenOnPetition(message.PetitionId, facility, message.ReceivedDate, ctx);
+        var c = EnforcementCase.OpenOnPetition(message.PetitionId, message.Facility.ToCaseFacility(), message.ReceivedDate, ctx);
         Db.Cases.Add(c);
         await commands.StageAsync(c, context.CancellationToken);
     }

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Rrm.Review.Application;
 using Rrm.ServiceDefaults.Data;
 
 namespace Rrm.Review.Data.Migrations;
@@ -11,7 +10,7 @@ namespace Rrm.Review.Data.Migrations;
 public sealed class TimelineNotifyTrigger : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder) =>
-        migrationBuilder.CreateNotifyTrigger(ReviewDbContext.SchemaName, "timeline_entries", CaseQueries.TimelineChannel, "case_id");
+        migrationBuilder.CreateNotifyTrigger(ReviewDbContext.SchemaName, "timeline_entries", ReviewDbContext.TimelineChannel, "case_id");
 
     protected override void Down(MigrationBuilder migrationBuilder) =>
         migrationBuilder.DropNotifyTrigger(ReviewDbContext.SchemaName, "timeline_entries");

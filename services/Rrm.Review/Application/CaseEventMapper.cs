@@ -1,13 +1,14 @@
 using Rrm.Contracts.Events;
-using Rrm.Review.Application;
 using Rrm.Review.Data;
 using Rrm.Review.Domain;
 using Rrm.ServiceDefaults.Text;
 
-namespace Rrm.Review.Messaging;
+namespace Rrm.Review.Application;
 
-/// <summary>Turns what an act did to a case into integration events, queued in the outbox with the act.</summary>
-internal sealed class CaseEvents
+/// <summary>
+/// Turns what an act did to a case into integration events (the contracts' records), queued in the outbox with the act.
+/// </summary>
+internal sealed class CaseEventMapper(Invocations invocations)
 {
     /// <summary>Queues the events of the acts <paramref name="c"/> recorded since the last call (lapses included).</summary>
     public async Task PublishActsAsync(ReviewDbContext db, EnforcementCase c, CancellationToken ct)
@@ -15,7 +16,7 @@ internal sealed class CaseEvents
         var unpublished = c.RecordedActs.Skip(c.PublishedActs).ToList();
         if (unpublished.Count == 0) return;
         // One reference for the lot (its invocation numbers read every request): the acts differ only in being replayed.
-        var reference = await RefAsync(db, c, replayed: false, ct);
+        var reference = await RefAsync(c, replayed: false, ct);
         foreach (var recorded in unpublished)
             foreach (var @event in EventsOf(c, recorded, reference with { Replayed = recorded.Context.Replayed })) db.AddEvent(@event);
         c.PublishedActs = c.RecordedActs.Count;
@@ -25,12 +26,12 @@ internal sealed class CaseEvents
     public async Task PublishImportedAsync(ReviewDbContext db, EnforcementCase c, CancellationToken ct) =>
         db.AddEvent(new CaseHistoryImported
         {
-            Case = await RefAsync(db, c, replayed: true, ct), LastActDate = c.LastActDate, RemediesInForce = c.RemediesInForce.Select(r => r.Id).ToList(),
+            Case = await RefAsync(c, replayed: true, ct), LastActDate = c.LastActDate, RemediesInForce = c.RemediesInForce.Select(r => r.Id).ToList(),
         });
 
     public async Task PublishDeadlineAsync(ReviewDbContext db, EnforcementCase c, DeadlineKind kind, DateOnly due, int? daysLeft, CancellationToken ct)
     {
-        var reference = await RefAsync(db, c, replayed: false, ct);
+        var reference = await RefAsync(c, replayed: false, ct);
         var rule = DeadlineRule.All[kind];
         db.AddEvent(daysLeft is { } days
             ? new CaseDeadlineApproaching { Case = reference, Deadline = kind.Snake(), Description = rule.Description, DueDate = due, DaysLeft = days }
@@ -139,10 +140,9 @@ internal sealed class CaseEvents
 
     private static bool Met(EnforcementCase c, DeadlineKind kind) => c.Deadlines.LastOrDefault(d => d.Kind == kind)?.Status == DeadlineStatus.Met;
 
-    private static async Task<CaseRef> RefAsync(ReviewDbContext db, EnforcementCase c, bool replayed, CancellationToken ct)
+    private async Task<CaseRef> RefAsync(EnforcementCase c, bool replayed, CancellationToken ct)
     {
-        var invocation = await Invocations.OfAsync(db, c, ct);
-        var f = c.Facility;
+        var invocation = await invocations.OfAsync(c, ct);
         return new CaseRef
         {
             CaseId = c.Id,
@@ -154,21 +154,7 @@ internal sealed class CaseEvents
             InvocationYear = invocation?.Year,
             LiquidationSuspended = c.LiquidationSuspended,
             Replayed = replayed,
-            Facility = new FacilitySnapshot
-            {
-                FacilityId = f.FacilityId ?? Guid.Empty,
-                LegalName = f.LegalName,
-                CommonName = f.CommonName,
-                StreetAddress = f.StreetAddress,
-                City = f.City,
-                StateCode = f.StateCode,
-                StateName = f.StateName,
-                Sector = f.Sector,
-                Subsector = f.Subsector,
-                Owner = f.Owner,
-                ApproximateWorkers = f.ApproximateWorkers,
-                Mids = f.Mids.ToList(),
-            },
+            Facility = c.Facility.ToSnapshot(),
         };
     }
 }

@@ -3,9 +3,8 @@ using Microsoft.Extensions.Options;
 using Rrm.Grpc.Petition.V1;
 using Rrm.Review.Domain;
 using Rrm.ServiceDefaults.Errors;
-using Rrm.ServiceDefaults.Text;
 
-namespace Rrm.Review.Application;
+namespace Rrm.Review.Grpc;
 
 /// <summary>
 /// Reads covered facilities from the Petition service, which owns the registry (DESIGN.md §2). Calls carry
@@ -19,7 +18,7 @@ internal sealed class FacilityDirectory(FacilityService.FacilityServiceClient cl
         try
         {
             var response = await client.GetFacilityAsync(new GetFacilityRequest { FacilityId = facilityId.ToString() }, caller, Deadline, ct);
-            return Snapshot(response.Facility);
+            return response.Facility.ToCaseFacility();
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
@@ -37,7 +36,7 @@ internal sealed class FacilityDirectory(FacilityService.FacilityServiceClient cl
         {
             var response = await client.SearchFacilitiesAsync(new SearchFacilitiesRequest { NameContains = legalName, State = state }, caller, Deadline, ct);
             var match = response.Facilities.FirstOrDefault(f => string.Equals(f.LegalName.Trim(), legalName.Trim(), StringComparison.OrdinalIgnoreCase));
-            return match is null ? null : Snapshot(match);
+            return match?.ToCaseFacility();
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
         {
@@ -62,20 +61,4 @@ internal sealed class FacilityDirectory(FacilityService.FacilityServiceClient cl
     }
 
     private DateTime Deadline => DateTime.UtcNow + options.Value.PetitionCallTimeout;
-
-    private static CaseFacility Snapshot(Facility f) => new()
-    {
-        FacilityId = Guid.Parse(f.FacilityId),
-        LegalName = f.LegalName,
-        CommonName = f.CommonName,
-        StreetAddress = f.StreetAddress,
-        City = f.City,
-        StateCode = f.StateCode,
-        StateName = f.StateName,
-        Sector = f.Sector.Words(),
-        Subsector = f.SubsectorDescription.Length > 0 ? f.SubsectorDescription : f.Subsector == Subsector.Unspecified ? "" : f.Subsector.Words(),
-        Owner = f.Owner,
-        ApproximateWorkers = f.ApproximateWorkers,
-        Mids = [.. f.Mids],
-    };
 }

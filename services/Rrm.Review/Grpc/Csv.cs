@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Rrm.Review.Import;
+namespace Rrm.Review.Grpc;
 
 /// <summary>A CSV record and the line it starts on (1 is the first line).</summary>
 internal sealed record CsvRecord(int Line, IReadOnlyList<string> Fields);

@@ -8,15 +8,13 @@ using Microsoft.Extensions.Options;
 using Rrm.Grpc.Review.V1;
 using Rrm.Review.Application;
 using Rrm.Review.Data;
-using Rrm.Review.Grpc;
-using Rrm.Review.Messaging;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Hosting;
 using Rrm.ServiceDefaults.Reference;
 using Domain = Rrm.Review.Domain;
 
-namespace Rrm.Review.Import;
+namespace Rrm.Review.Grpc;
 
 /// <summary>
 /// Replays case histories (docs/import-format.md: version 1, the columns of ../shared/fixtures, or version 2,
@@ -26,8 +24,12 @@ namespace Rrm.Review.Import;
 /// Clocks closed during the replay raise no alert; one still running when the history ends is scheduled like
 /// any other. A case already imported with the same rows is left unchanged.
 /// </summary>
+/// <remarks>
+/// In Grpc/ (ADR 0009): it is the ImportCaseHistory RPC's work, answers with its proto results and looks facilities up
+/// through the Petition service's client with the caller's token.
+/// </remarks>
 internal sealed partial class CaseHistoryImporter(
-    ReviewDbContext db, CaseCommands commands, CaseClocks clocks, CaseEvents events, FacilityDirectory facilities, Domain.BusinessCalendar calendar,
+    ReviewDbContext db, CaseCommands commands, CaseClocks clocks, CaseEventMapper events, FacilityDirectory facilities, Domain.BusinessCalendar calendar,
     TimeProvider clock, IOptions<ReviewOptions> options, ILogger<CaseHistoryImporter> logger)
 {
     public const int MaxCsvLength = 4 * 1024 * 1024;
