@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.TariffLiquidation.Domain;
@@ -8,6 +9,11 @@ namespace Rrm.TariffLiquidation.Grpc;
 /// <summary>Hand-written mapping from the domain to the protos (enums by name; the proto names drop their prefix).</summary>
 internal static class Mapping
 {
+    private static readonly JsonFormatter CanonicalJson = new(JsonFormatter.Settings.Default);
+
+    /// <summary>The instruction as the customs feed carries it: the proto's canonical JSON (docs/customs-feed.md, "A message").</summary>
+    public static string ToFeedJson(this InstructionRecord i) => CanonicalJson.Format(i.ToProto());
+
     public static Proto.CustomsInstruction ToProto(this InstructionRecord i) => new()
     {
         InstructionId = i.Id.ToString(),

@@ -5,11 +5,11 @@ using Rrm.Grpc.Liquidation.V1;
 using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
+using Rrm.TariffLiquidation.Application;
 using Rrm.TariffLiquidation.Data;
-using Rrm.TariffLiquidation.Grpc;
 using Domain = Rrm.TariffLiquidation.Domain;
 
-namespace Rrm.TariffLiquidation.Application;
+namespace Rrm.TariffLiquidation.Grpc;
 
 /// <summary>
 /// Reads: the entry gate, facility status, orders, the instruction ledger and a case's impact. An entry's
@@ -118,7 +118,7 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
             var remedies = reached.RemediesReaching(orders).ToList();
             check.Status = EntryStatus.LiquidateApplyingRemedy;
             Name(check, reached, entry);
-            check.LiquidateBy = reached.LiftedOn!.Value.AddMonths(Domain.InstructionRecord.LiquidateWithinMonths).ToProto();
+            check.LiquidateBy = reached.LiftedOn!.Value.AddMonths(Domain.CustomsInstructions.LiquidateWithinMonths).ToProto();
             check.ApplyRemedies.AddRange(remedies.Select(o => o.ToProto()));
             check.Reason = $"held by the suspension of {reached.EffectiveFrom:yyyy-MM-dd}, which the remedy imposed on {reached.LiftedOn:yyyy-MM-dd} " +
                 $"reached: liquidate it applying {string.Join(" and ", remedies.Select(Describe))} (19 U.S.C. 4693(a)(1)(B)){liquidated}";
@@ -149,7 +149,7 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
         var lifted = orders.Where(o => o.IsSuspension && !o.InForce && o.EndedByRemedyId is null && o.Holds(entry)).MaxBy(o => o.LiftedOn);
         if (lifted is not null)
         {
-            var by = lifted.LiftedOn!.Value.AddMonths(Domain.InstructionRecord.LiquidateWithinMonths);
+            var by = lifted.LiftedOn!.Value.AddMonths(Domain.CustomsInstructions.LiquidateWithinMonths);
             check.LiquidateBy = by.ToProto();
             check.Reason = $"the suspension of {lifted.EffectiveFrom:yyyy-MM-dd} was removed on {lifted.LiftedOn:yyyy-MM-dd}: liquidate by {by:yyyy-MM-dd} (19 U.S.C. 1504(d))" + applying;
         }
