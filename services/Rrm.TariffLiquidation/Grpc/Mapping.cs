@@ -40,6 +40,22 @@ internal static class Mapping
         RestoredThroughSequence = i.RestoredThroughSequence ?? 0,
     };
 
+    /// <summary>The gate's answer for <paramref name="entry"/>.</summary>
+    public static Proto.EntryCheck ToProto(this EntryVerdict v, CustomsEntry entry) => new()
+    {
+        EntryNumber = entry.EntryNumber,
+        Mid = entry.Mid,
+        LiquidatedOn = entry.LiquidatedOn?.ToProto(),
+        Status = v.Status.ByName<Proto.EntryStatus>(),
+        OrderId = v.Suspension?.Id.ToString() ?? "",
+        CaseId = v.Suspension?.CaseId.ToString() ?? "",
+        HeldSince = v.HeldSince?.ToProto(),
+        LiquidateBy = v.LiquidateBy?.ToProto(),
+        Remedies = { v.Remedies.Select(o => o.ToProto()) },
+        ApplyRemedies = { v.ApplyRemedies.Select(o => o.ToProto()) },
+        Reason = v.Reason,
+    };
+
     /// <summary>A ledger restore's mark names no case or order: empty, as proto3 leaves an absent id, not a nil UUID.</summary>
     private static string IdText(Guid id) => id == Guid.Empty ? "" : id.ToString();
 
