@@ -94,7 +94,8 @@ internal sealed class RemedyLiftedConsumer(LiquidationDbContext db, OrderDesk de
 
 /// <summary>
 /// An imported history ends: what still stands for the case is published as current news (its replayed instructions were history).
-/// On the case-events queue after the history's replayed events, so the orders it looks for are recorded.
+/// Published after the history's replayed events (the same outbox, in order) and consumed after them (the one ordered queue),
+/// so the orders it looks for are recorded.
 /// </summary>
 internal sealed class CaseHistoryImportedConsumer(LiquidationDbContext db, OrderDesk desk, ILogger<CaseHistoryImportedConsumer> logger)
     : IdempotentConsumer<CaseHistoryImported, LiquidationDbContext>(db, logger)
