@@ -24,7 +24,8 @@ public static class TariffLiquidationModule
             "SELECT kind, count(*) FROM liquidation.instructions GROUP BY kind"));
         builder.Services.AddDatabaseGauge<LiquidationDbContext>(new("rrm.orders.active", "Suspension and remedy orders in force, by kind", "kind",
             "SELECT kind, count(*) FROM liquidation.orders WHERE lifted_on IS NULL GROUP BY kind"));
-        // A case's events issue its instructions in the order of its history.
+        // One queue, one message at a time, one replica consuming: a case's decisions are applied one after another in the
+        // order they arrive (OrderDesk says why that, with pending lifts, is all the ordering the service needs).
         builder.AddServiceMessaging(ServiceName, bus => bus.AddConsumersInOrder($"{ServiceName}-case-events",
         [
             typeof(CaseOpenedConsumer), typeof(ReviewRequestedConsumer), typeof(CaseResolvedConsumer),
@@ -39,6 +40,8 @@ public static class TariffLiquidationModule
         EntryStreamLimits.Register(builder.Services);
         builder.Services.AddDatabaseNotificationChannel(InstructionLedger.Channel);
         builder.Services.AddHostedService<FeedTopology>();
+        builder.Services.AddSingleton(new FeedBody(Mapping.ToFeedJson));
+        builder.Services.AddScoped<InstructionLedger>();
         builder.Services.AddScoped<OrderDesk>();
         builder.Services.AddScoped<EntryRegistry>();
         builder.Services.AddScoped<LiquidationQueries>();

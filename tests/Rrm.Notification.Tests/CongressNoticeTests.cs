@@ -169,7 +169,7 @@ public sealed class CongressNoticeTests(NotificationFixture fixture) : IClassFix
 
         await fixture.PublishAsync(new LiquidationSuspensionDirected
         {
-            Case = c, EffectiveDate = new DateOnly(2024, 7, 29), Directive = "USTR letter to the Secretary of the Treasury of 2024-07-29",
+            Case = c, EffectiveDate = new DateOnly(2024, 7, 29),
         });
 
         var settled = await fixture.SettledAsync(1, caseId: c.CaseId.ToString());
@@ -189,7 +189,7 @@ public sealed class CongressNoticeTests(NotificationFixture fixture) : IClassFix
         var c = Case(null, replayed: true);
         object[] history =
         [
-            new LiquidationSuspensionDirected { Case = c, EffectiveDate = new DateOnly(2021, 7, 1), Directive = "USTR letter of 2021-07-01" },
+            new LiquidationSuspensionDirected { Case = c, EffectiveDate = new DateOnly(2021, 7, 1) },
             PlanAgreed(c), Resolved(c), PanelRequest(c), PanelFound(c, denial: true), ClosedOther(c),
         ];
 

@@ -17,7 +17,7 @@ public sealed class NotificationTests(NotificationFixture fixture) : IClassFixtu
     private static ReviewRequested Requested(CaseRef c) => new()
     {
         Case = c, RequestDate = new DateOnly(2024, 7, 26), SuspendLiquidation = true, AnswerDueDate = new DateOnly(2024, 8, 5),
-        ReviewDueDate = new DateOnly(2024, 9, 9), Directive = "USTR letter to the Secretary of the Treasury of 2024-07-26",
+        ReviewDueDate = new DateOnly(2024, 9, 9),
     };
 
     private static CaseResolved Resolved(CaseRef c) => new()

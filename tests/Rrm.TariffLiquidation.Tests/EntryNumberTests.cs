@@ -129,7 +129,7 @@ public sealed class EntryNumberTests
         var order = LiquidationOrder.Open(OrderKind.LiquidationSuspension, facts, new DateOnly(2024, 7, 26), "", null, "", DateTimeOffset.UtcNow);
         order.Lift(new DateOnly(2024, 9, 17));
 
-        var resume = InstructionRecord.For(order, lifted: true, "", false, DateTimeOffset.UtcNow);
+        var resume = CustomsInstructions.Ending(order, replayed: false, DateTimeOffset.UtcNow);
 
         Assert.Equal((InstructionKind.LiquidationResume, "liquidation.resume"), (resume.Kind, resume.RoutingKey));
         Assert.Equal(new DateOnly(2025, 3, 17), resume.LiquidateBy);

@@ -137,11 +137,7 @@ public sealed class HeldEntryTests(LiquidationFixture fixture) : IClassFixture<L
         var c = await KnownAsync();
         var start = await fixture.LastSequenceAsync();
         await fixture.PublishAsync(Requested(c, new DateOnly(2024, 7, 26), suspend: false));
-        var directed = new LiquidationSuspensionDirected
-        {
-            Case = c, EffectiveDate = new DateOnly(2024, 8, 1), AnnouncedDate = new DateOnly(2024, 8, 2),
-            Directive = "USTR letter to the Secretary of the Treasury of 2024-08-01",
-        };
+        var directed = new LiquidationSuspensionDirected { Case = c, EffectiveDate = new DateOnly(2024, 8, 1), AnnouncedDate = new DateOnly(2024, 8, 2) };
         var message = Guid.NewGuid();
 
         await fixture.PublishAsync(directed, message);
@@ -154,7 +150,8 @@ public sealed class HeldEntryTests(LiquidationFixture fixture) : IClassFixture<L
 
         Assert.Equal(start + 1, await Eventually.StaysAsync(fixture.LastSequenceAsync, n => n == start + 1, TimeSpan.FromSeconds(1)));
         var suspend = Assert.Single(await LedgerAsync(start));
-        Assert.Equal((InstructionKind.LiquidationSuspend, D(2024, 8, 1), directed.Directive), (suspend.Kind, suspend.EffectiveDate, suspend.Directive));
+        Assert.Equal((InstructionKind.LiquidationSuspend, D(2024, 8, 1), "USTR letter to the Secretary of the Treasury of 2024-08-01"),
+            (suspend.Kind, suspend.EffectiveDate, suspend.Directive));
         var check = (await CheckAsync(Number(filer, 0)))[0];
         Assert.Equal((EntryStatus.Held, D(2024, 8, 1)), (check.Status, check.HeldSince));
     }

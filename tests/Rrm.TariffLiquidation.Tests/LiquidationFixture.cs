@@ -57,7 +57,6 @@ public class LiquidationFixture() : ServiceFixture<LiquidationDbContext>(Liquida
     public static ReviewRequested Requested(CaseRef c, DateOnly date, bool suspend = true) => new()
     {
         Case = c, RequestDate = date, SuspendLiquidation = suspend, AnswerDueDate = date.AddDays(10), ReviewDueDate = date.AddDays(45),
-        Directive = suspend ? $"USTR letter to the Secretary of the Treasury of {date:yyyy-MM-dd}" : "",
     };
 
     public static CaseResolved Resolved(CaseRef c, DateOnly date) => new()

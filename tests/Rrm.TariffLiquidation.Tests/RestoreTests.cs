@@ -115,7 +115,7 @@ public sealed class RestoreTests
             var facts = new CaseFacts(Guid.NewGuid(), 25, Guid.NewGuid(), "Impro Industries Mexico, S. de R.L. de C.V.", [LiquidationFixture.NewMid()], false);
             var order = LiquidationOrder.Open(OrderKind.LiquidationSuspension, facts, new DateOnly(2024, 7, 26), "USTR letter of 2024-07-26", null, "", now);
             db.Orders.Add(order);
-            await InstructionLedger.IssueAsync(db, InstructionRecord.For(order, lifted: false, order.Directive, replayed: false, now), CancellationToken.None);
+            await new InstructionLedger(db, Mapping.ToFeedJson).IssueAsync(CustomsInstructions.Opening(order, replayed: false, now), CancellationToken.None);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         }

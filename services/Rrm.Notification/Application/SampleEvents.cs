@@ -53,11 +53,11 @@ internal static class SampleEvents
         new ReviewRequested
         {
             Case = Case, RequestDate = new DateOnly(2024, 7, 26), SuspendLiquidation = true, AnswerDueDate = new DateOnly(2024, 8, 5),
-            ReviewDueDate = new DateOnly(2024, 9, 9), Directive = "USTR letter to the Secretary of the Treasury of 2024-07-26",
+            ReviewDueDate = new DateOnly(2024, 9, 9),
         },
         new LiquidationSuspensionDirected
         {
-            Case = Case, EffectiveDate = new DateOnly(2024, 7, 29), Directive = "USTR letter to the Secretary of the Treasury of 2024-07-29",
+            Case = Case, EffectiveDate = new DateOnly(2024, 7, 29),
         },
         new RemediationPlanAgreed
         {

@@ -51,11 +51,7 @@ internal sealed class CaseEventMapper(Invocations invocations)
         switch (act)
         {
             case CaseAct.SuspendLiquidation:
-                yield return new LiquidationSuspensionDirected
-                {
-                    Case = reference, EffectiveDate = ctx.Date, AnnouncedDate = ctx.AnnouncedDate,
-                    Directive = $"USTR letter to the Secretary of the Treasury of {ctx.Date:yyyy-MM-dd}",
-                };
+                yield return new LiquidationSuspensionDirected { Case = reference, EffectiveDate = ctx.Date, AnnouncedDate = ctx.AnnouncedDate };
                 break;
             case CaseAct.ReceivePetition or CaseAct.OpenOnSufficientPetition or CaseAct.SelfInitiate:
                 yield return new CaseOpened { Case = reference, OpenedDate = ctx.Date };
@@ -69,7 +65,6 @@ internal sealed class CaseEventMapper(Invocations invocations)
                     SuspendLiquidation = c.LiquidationSuspended,
                     AnswerDueDate = c.Running(DeadlineKind.MexicoAnswer)!.DueDate,
                     ReviewDueDate = c.Running(DeadlineKind.MexicoReview)!.DueDate,
-                    Directive = c.LiquidationSuspended ? $"USTR letter to the Secretary of the Treasury of {ctx.Date:yyyy-MM-dd}" : "",
                 };
                 break;
             case CaseAct.MexicoAccepts or CaseAct.MexicoDeclines or CaseAct.MexicoSilent:

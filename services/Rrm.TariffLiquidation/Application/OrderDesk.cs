@@ -2,17 +2,24 @@ using Microsoft.EntityFrameworkCore;
 using Rrm.Contracts.Events;
 using Rrm.TariffLiquidation.Data;
 using Rrm.TariffLiquidation.Domain;
-using Rrm.TariffLiquidation.Messaging;
 
 namespace Rrm.TariffLiquidation.Application;
 
 /// <summary>
-/// Turns the Review and Petition services' decisions into orders and the customs instructions that carry them. Runs
-/// inside a consumer's transaction (the inbox makes a redelivered event change nothing); a decision already
-/// applied (its order opened, or lifted) issues nothing. Events of one case arrive on separate queues, so
-/// a lift may come before its order: it waits as a pending lift and ends the order when it opens.
+/// Turns the Review and Petition services' decisions into orders and the customs instructions that carry them
+/// (<see cref="CustomsInstructions"/> builds each). Runs inside a consumer's transaction (the inbox makes a redelivered
+/// event change nothing); a decision already applied (its order opened, or lifted) issues nothing.
 /// </summary>
-internal sealed class OrderDesk(LiquidationDbContext db, TimeProvider clock, ILogger<OrderDesk> logger)
+/// <remarks>
+/// Order of a case's events: every consumer of this service reads one queue, which one replica at a time consumes, one
+/// message at a time (RabbitMQ's single active consumer, TariffLiquidationModule). So decisions are applied one after
+/// another in the order they arrive, never two at once, and nothing here locks: a message handed to another replica after
+/// a failover was not acknowledged, comes back ahead of later ones and waits on its own inbox row. Arrival is not always
+/// the order of the case's history, though (the Review service's relay replicas publish batches side by side, a failed
+/// publish is retried later, a message from an error queue is replayed late): a lift that comes before the order it ends
+/// waits as a <see cref="PendingLift"/> and ends the order when it opens (docs/adr/0010).
+/// </remarks>
+internal sealed class OrderDesk(LiquidationDbContext db, InstructionLedger ledger, TimeProvider clock, ILogger<OrderDesk> logger)
 {
     /// <summary>Remembers the facility's MIDs (with those added to its registration), so entries under them can be registered.</summary>
     public async Task KnowFacilityAsync(CaseRef reference, CancellationToken ct)
@@ -36,21 +43,20 @@ internal sealed class OrderDesk(LiquidationDbContext db, TimeProvider clock, ILo
     }
 
     /// <summary>
-    /// Opens the case's order of <paramref name="kind"/> (the remedy's, given one) unless it is opened already. With
-    /// <paramref name="unlessInForce"/>, only an order in force (or one from the same date: the same decision) counts,
-    /// so a suspension directed again after a resumption opens a new order.
+    /// Opens the case's order of <paramref name="kind"/> (the remedy's, given one) from <paramref name="from"/>, the date of
+    /// the act that directs it, unless it is opened already. With <paramref name="unlessInForce"/>, only an order in force (or
+    /// one from the same date: the same decision) counts, so a suspension directed again after a resumption opens a new order.
     /// </summary>
-    public async Task OpenAsync(CaseRef reference, OrderKind kind, DateOnly from, string directive, Guid? remedyId, string description,
+    public async Task OpenAsync(CaseRef reference, OrderKind kind, DateOnly from, Guid? remedyId, string description,
         CancellationToken ct, bool unlessInForce = false)
     {
-        await LockCaseAsync(reference.CaseId, ct);
         await KnowFacilityAsync(reference, ct);
         var existing = await db.Orders.Where(o => o.CaseId == reference.CaseId && o.Kind == kind && o.RemedyId == remedyId).ToListAsync(ct);
         if (existing.Any(o => !unlessInForce || o.InForce || o.EffectiveFrom == from)) return;
         var now = clock.GetUtcNow();
-        var order = LiquidationOrder.Open(kind, Facts(reference), from, directive, remedyId, description, now);
+        var order = LiquidationOrder.Open(kind, Facts(reference), from, CustomsInstructions.OpeningDirective(kind, from), remedyId, description, now);
         db.Orders.Add(order);
-        await InstructionLedger.IssueAsync(db, InstructionRecord.For(order, lifted: false, directive, reference.Replayed, now), ct);
+        await ledger.IssueAsync(CustomsInstructions.Opening(order, reference.Replayed, now), ct);
         logger.LogInformation("Order {OrderId} ({OrderKind}) for case {CaseId} in force from {EffectiveDate} for MIDs {Mids}",
             order.Id, kind, reference.CaseId, from, order.Mids);
         // MIDs the facility gained before this order: it covers them from the day each was added.
@@ -62,7 +68,7 @@ internal sealed class OrderDesk(LiquidationDbContext db, TimeProvider clock, ILo
         if (pending is not null)
         {
             db.PendingLifts.Remove(pending);
-            await LiftAsync(order, pending.LiftOn, pending.Directive, reference.Replayed, now, ct);
+            await LiftAsync(order, pending.LiftOn, reference.Replayed, now, ct);
         }
     }
 
@@ -77,33 +83,31 @@ internal sealed class OrderDesk(LiquidationDbContext db, TimeProvider clock, ILo
         foreach (var suspension in suspensions.Where(s => s.CanBeReachedBy(remedy) && s.EffectiveFrom <= remedy.EffectiveFrom))
         {
             suspension.EndByRemedy(remedy);
-            await InstructionLedger.IssueAsync(db, InstructionRecord.ApplyRemedy(suspension, remedy,
-                Directives.ApplyRemedy(remedy.EffectiveFrom, suspension.EffectiveFrom, suspension.LiftedOn!.Value), replayed, now), ct);
+            await ledger.IssueAsync(CustomsInstructions.ApplyRemedy(suspension, remedy, replayed, now), ct);
             logger.LogInformation("Remedy {RemedyId} of case {CaseId} reaches the entries held by order {OrderId} from {EffectiveDate}",
                 remedy.RemedyId, remedy.CaseId, suspension.Id, suspension.EffectiveFrom);
         }
     }
 
     /// <summary>Lifts the case's orders of <paramref name="kind"/> in force (only the remedy's, given one).</summary>
-    public async Task LiftAsync(CaseRef reference, OrderKind? kind, Guid? remedyId, DateOnly on, string directive, CancellationToken ct)
+    public async Task LiftAsync(CaseRef reference, OrderKind? kind, Guid? remedyId, DateOnly on, CancellationToken ct)
     {
-        await LockCaseAsync(reference.CaseId, ct);
         var orders = await db.Orders.Where(o => o.CaseId == reference.CaseId
             && (kind == null || o.Kind == kind) && (remedyId == null || o.RemedyId == remedyId)).ToListAsync(ct);
         var now = clock.GetUtcNow();
         if (orders.Count == 0)
         {
-            db.PendingLifts.Add(new PendingLift(reference.CaseId, kind, remedyId, on, directive, now));
+            db.PendingLifts.Add(new PendingLift(reference.CaseId, kind, remedyId, on, now));
             logger.LogInformation("Lift of case {CaseId}'s {OrderKind} order on {EffectiveDate} waits for the order", reference.CaseId, kind, on);
             return;
         }
-        foreach (var order in orders.Where(o => o.InForce)) await LiftAsync(order, on, directive, reference.Replayed, now, ct);
+        foreach (var order in orders.Where(o => o.InForce)) await LiftAsync(order, on, reference.Replayed, now, ct);
     }
 
-    private async Task LiftAsync(LiquidationOrder order, DateOnly on, string directive, bool replayed, DateTimeOffset now, CancellationToken ct)
+    private async Task LiftAsync(LiquidationOrder order, DateOnly on, bool replayed, DateTimeOffset now, CancellationToken ct)
     {
         order.Lift(on);
-        await InstructionLedger.IssueAsync(db, InstructionRecord.For(order, lifted: true, directive, replayed, now), ct);
+        await ledger.IssueAsync(CustomsInstructions.Ending(order, replayed, now), ct);
         logger.LogInformation("Order {OrderId} ({OrderKind}) for case {CaseId} lifted on {EffectiveDate}", order.Id, order.Kind, order.CaseId, on);
     }
 
@@ -124,18 +128,14 @@ internal sealed class OrderDesk(LiquidationDbContext db, TimeProvider clock, ILo
         if (known.Count > 0) await KnowAsync(added.FacilityId, known[0].FacilityName, [.. known.SelectMany(k => k.FacilityMids).Union(others).Append(mid).Distinct()], ct);
         var orders = await db.Orders.Where(o => o.LiftedOn == null && (o.FacilityId == added.FacilityId || o.Mids.Any(m => others.Contains(m))))
             .OrderBy(o => o.CreatedAt).ToListAsync(ct);
-        foreach (var order in orders)
-        {
-            await LockCaseAsync(order.CaseId, ct);
-            await ExtendAsync(order, mid, added.EffectiveDate, replayed: false, now, ct);
-        }
+        foreach (var order in orders) await ExtendAsync(order, mid, added.EffectiveDate, replayed: false, now, ct);
     }
 
     private async Task ExtendAsync(LiquidationOrder order, string mid, DateOnly from, bool replayed, DateTimeOffset now, CancellationToken ct)
     {
         if (!order.AddMid(mid, from)) return;
         db.OrderMidAdditions.Add(new OrderMidAddition(order.Id, mid, from, now));
-        await InstructionLedger.IssueAsync(db, InstructionRecord.Extend(order, mid, from, Directives.MidAdded(mid, from), replayed, now), ct);
+        await ledger.IssueAsync(CustomsInstructions.Extension(order, mid, from, replayed, now), ct);
         logger.LogInformation("Order {OrderId} ({OrderKind}) for case {CaseId} extends to MID {Mid} from {EffectiveDate}", order.Id, order.Kind, order.CaseId, mid, from);
     }
 
@@ -148,7 +148,6 @@ internal sealed class OrderDesk(LiquidationDbContext db, TimeProvider clock, ILo
     public async Task PublishInForceAsync(CaseHistoryImported imported, CancellationToken ct)
     {
         var caseId = imported.Case.CaseId;
-        await LockCaseAsync(caseId, ct);
         var orders = await db.Orders.Where(o => o.CaseId == caseId).OrderBy(o => o.EffectiveFrom).ThenBy(o => o.CreatedAt).ToListAsync(ct);
         var inForce = orders.Where(o => o.InForce).ToList();
         var reference = imported.Case.Reference ?? caseId.ToString();
@@ -173,7 +172,7 @@ internal sealed class OrderDesk(LiquidationDbContext db, TimeProvider clock, ILo
         foreach (var order in inForce.Where(o => !current.Contains(o.Id)))
         {
             foreach (var added in additions.Where(a => a.OrderId == order.Id)) order.AddedMids[added.Mid] = added.EffectiveFrom;
-            await InstructionLedger.IssueAsync(db, InstructionRecord.InForce(order, Directives.InForce(reference, order.Directive), now), ct);
+            await ledger.IssueAsync(CustomsInstructions.InForce(order, reference, now), ct);
             logger.LogInformation("Order {OrderId} ({OrderKind}) for case {CaseId} published as in force after the imported history, from {EffectiveDate}",
                 order.Id, order.Kind, caseId, order.EffectiveFrom);
         }
@@ -181,13 +180,6 @@ internal sealed class OrderDesk(LiquidationDbContext db, TimeProvider clock, ILo
 
     private static bool IsOpening(InstructionKind kind) =>
         kind is InstructionKind.LiquidationSuspend or InstructionKind.PreferenceSuspend or InstructionKind.PenaltyApply or InstructionKind.EntryDeny;
-
-    /// <summary>
-    /// Serializes the consumers of one case's events until the transaction ends: without it a lift could look
-    /// for its order while the transaction opening that order is still uncommitted, and both would miss each other.
-    /// </summary>
-    private Task LockCaseAsync(Guid caseId, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({BitConverter.ToInt64(caseId.ToByteArray())})", ct);
 
     private static CaseFacts Facts(CaseRef r) => new(r.CaseId, r.InvocationNumber, r.Facility.FacilityId == Guid.Empty ? null : r.Facility.FacilityId,
         r.Facility.LegalName, r.Facility.Mids, r.Replayed);

@@ -21,7 +21,7 @@ namespace Rrm.TariffLiquidation.Application;
 /// (<c>--above</c>, e.g. the customs system's last applied sequence).
 /// </para>
 /// </summary>
-internal sealed class RestoreFence(LiquidationDbContext db, TimeProvider clock, ILogger<RestoreFence> logger)
+internal sealed class RestoreFence(LiquidationDbContext db, InstructionLedger ledger, TimeProvider clock, ILogger<RestoreFence> logger)
 {
     public const string CommandName = "restore-fence";
 
@@ -53,8 +53,8 @@ internal sealed class RestoreFence(LiquidationDbContext db, TimeProvider clock, 
         var marker = Math.Max(bound, Math.Max(above, last) + 1);
         await db.Database.ExecuteSqlAsync(
             $"UPDATE liquidation.instruction_counter SET last_sequence = {marker - 1} WHERE id = {InstructionCounter.SingleRow}", ct);
-        var instruction = InstructionRecord.Restored(last, now);
-        await InstructionLedger.IssueAsync(db, instruction, ct); // numbers it `marker`, and queues it for the feed
+        var instruction = CustomsInstructions.Restored(last, now);
+        await ledger.IssueAsync(instruction, ct); // numbers it `marker`, and queues it for the feed
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogWarning("Instruction ledger fenced after a restore: it ended at sequence {RestoredThrough}; ledger.restored issued as {Sequence}",

@@ -28,7 +28,7 @@ public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> 
             e.HasKey(o => o.Id);
             e.Property(o => o.Kind).HasConversion<string>().HasMaxLength(30);
             e.Property(o => o.FacilityName).HasMaxLength(300);
-            e.Property(o => o.Directive).HasMaxLength(500);
+            e.Property(o => o.Directive).HasMaxLength(CustomsInstructions.MaxDirective);
             e.Property(o => o.Description).HasMaxLength(2000);
             e.HasIndex(o => o.CaseId);
             e.HasIndex(o => o.Mids).HasMethod("gin");
@@ -46,7 +46,7 @@ public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> 
             e.HasIndex(i => i.Id).IsUnique();
             e.Property(i => i.Kind).HasConversion<string>().HasMaxLength(30);
             e.Property(i => i.FacilityName).HasMaxLength(300);
-            e.Property(i => i.Directive).HasMaxLength(500);
+            e.Property(i => i.Directive).HasMaxLength(CustomsInstructions.MaxDirective);
             e.Property(i => i.RemedyDescription).HasMaxLength(2000);
             e.HasIndex(i => i.CaseId);
             e.Property(i => i.OrderKind).HasConversion<string>().HasMaxLength(30);
@@ -86,7 +86,6 @@ public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> 
             e.HasKey(p => p.Id);
             e.Property(p => p.Id).UseIdentityByDefaultColumn();
             e.Property(p => p.Kind).HasConversion<string>().HasMaxLength(30);
-            e.Property(p => p.Directive).HasMaxLength(500);
             e.HasIndex(p => p.CaseId);
         });
         modelBuilder.Entity<OrderMidAddition>(e =>

@@ -128,8 +128,8 @@ public sealed class LiquidationOrder
 public sealed record CaseFacts(Guid CaseId, int? InvocationNumber, Guid? FacilityId, string FacilityName, IReadOnlyList<string> Mids, bool Replayed);
 
 /// <summary>
-/// A lift that arrived before the order it ends: events travel on separate queues, so a resolution may be
-/// consumed before the request for review that suspended. Applied when the order is opened.
+/// A lift that arrived before the order it ends (events do not always arrive in the order of the case's history: see
+/// OrderDesk). Applied when the order opens; the instruction that ends it is built then, from the order and this date.
 /// </summary>
 public sealed class PendingLift
 {
@@ -138,13 +138,12 @@ public sealed class PendingLift
     public OrderKind? Kind { get; private set; }
     public Guid? RemedyId { get; private set; }
     public DateOnly LiftOn { get; private set; }
-    public string Directive { get; private set; } = "";
     public DateTimeOffset CreatedAt { get; private set; }
 
     private PendingLift() { }
 
-    public PendingLift(Guid caseId, OrderKind? kind, Guid? remedyId, DateOnly liftOn, string directive, DateTimeOffset now) =>
-        (CaseId, Kind, RemedyId, LiftOn, Directive, CreatedAt) = (caseId, kind, remedyId, liftOn, directive, now);
+    public PendingLift(Guid caseId, OrderKind? kind, Guid? remedyId, DateOnly liftOn, DateTimeOffset now) =>
+        (CaseId, Kind, RemedyId, LiftOn, CreatedAt) = (caseId, kind, remedyId, liftOn, now);
 
     public bool Ends(LiquidationOrder order) =>
         order.CaseId == CaseId && (Kind is null || order.Kind == Kind) && (RemedyId is null || order.RemedyId == RemedyId);

@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Rrm.Grpc.Liquidation.V1;
 using Rrm.ServiceDefaults.Security;
-using Rrm.TariffLiquidation.Application;
 
 namespace Rrm.TariffLiquidation.Grpc;
 

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Rrm.ServiceDefaults.Grpc;
 using Rrm.TariffLiquidation.Domain;
@@ -8,6 +9,11 @@ namespace Rrm.TariffLiquidation.Grpc;
 /// <summary>Hand-written mapping from the domain to the protos (enums by name; the proto names drop their prefix).</summary>
 internal static class Mapping
 {
+    private static readonly JsonFormatter CanonicalJson = new(JsonFormatter.Settings.Default);
+
+    /// <summary>The instruction as the customs feed carries it: the proto's canonical JSON (docs/customs-feed.md, "A message").</summary>
+    public static string ToFeedJson(this InstructionRecord i) => CanonicalJson.Format(i.ToProto());
+
     public static Proto.CustomsInstruction ToProto(this InstructionRecord i) => new()
     {
         InstructionId = i.Id.ToString(),
@@ -32,6 +38,22 @@ internal static class Mapping
         EnteredThrough = i.EnteredThrough?.ToProto(),
         AddedMids = { (i.AddedMids ?? []).OrderBy(a => a.Value).ThenBy(a => a.Key).Select(a => new Proto.AddedMid { Mid = a.Key, EffectiveFrom = a.Value.ToProto() }) },
         RestoredThroughSequence = i.RestoredThroughSequence ?? 0,
+    };
+
+    /// <summary>The gate's answer for <paramref name="entry"/>.</summary>
+    public static Proto.EntryCheck ToProto(this EntryVerdict v, CustomsEntry entry) => new()
+    {
+        EntryNumber = entry.EntryNumber,
+        Mid = entry.Mid,
+        LiquidatedOn = entry.LiquidatedOn?.ToProto(),
+        Status = v.Status.ByName<Proto.EntryStatus>(),
+        OrderId = v.Suspension?.Id.ToString() ?? "",
+        CaseId = v.Suspension?.CaseId.ToString() ?? "",
+        HeldSince = v.HeldSince?.ToProto(),
+        LiquidateBy = v.LiquidateBy?.ToProto(),
+        Remedies = { v.Remedies.Select(o => o.ToProto()) },
+        ApplyRemedies = { v.ApplyRemedies.Select(o => o.ToProto()) },
+        Reason = v.Reason,
     };
 
     /// <summary>A ledger restore's mark names no case or order: empty, as proto3 leaves an absent id, not a nil UUID.</summary>

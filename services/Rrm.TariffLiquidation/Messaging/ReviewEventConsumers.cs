@@ -22,7 +22,7 @@ internal sealed class ReviewRequestedConsumer(LiquidationDbContext db, OrderDesk
     protected override async Task HandleAsync(ReviewRequested message, ConsumeContext<ReviewRequested> context)
     {
         if (message.SuspendLiquidation)
-            await desk.OpenAsync(message.Case, OrderKind.LiquidationSuspension, message.RequestDate, message.Directive, null, "", context.CancellationToken);
+            await desk.OpenAsync(message.Case, OrderKind.LiquidationSuspension, message.RequestDate, null, "", context.CancellationToken);
         else
             await desk.KnowFacilityAsync(message.Case, context.CancellationToken);
     }
@@ -36,8 +36,7 @@ internal sealed class LiquidationSuspensionDirectedConsumer(LiquidationDbContext
     : IdempotentConsumer<LiquidationSuspensionDirected, LiquidationDbContext>(db, logger)
 {
     protected override Task HandleAsync(LiquidationSuspensionDirected message, ConsumeContext<LiquidationSuspensionDirected> context) =>
-        desk.OpenAsync(message.Case, OrderKind.LiquidationSuspension, message.EffectiveDate, message.Directive, null, "", context.CancellationToken,
-            unlessInForce: true);
+        desk.OpenAsync(message.Case, OrderKind.LiquidationSuspension, message.EffectiveDate, null, "", context.CancellationToken, unlessInForce: true);
 }
 
 /// <summary>A MID added to a registered facility (Petition service): the orders in force for the facility extend to it.</summary>
@@ -54,8 +53,7 @@ internal sealed class CaseResolvedConsumer(LiquidationDbContext db, OrderDesk de
 {
     protected override Task HandleAsync(CaseResolved message, ConsumeContext<CaseResolved> context) =>
         message.LiquidationResumes
-            ? desk.LiftAsync(message.Case, OrderKind.LiquidationSuspension, null, message.ResolutionDate,
-                Directives.Resume(message.ResolutionDate), context.CancellationToken)
+            ? desk.LiftAsync(message.Case, OrderKind.LiquidationSuspension, null, message.ResolutionDate, context.CancellationToken)
             : Task.CompletedTask;
 }
 
@@ -65,8 +63,7 @@ internal sealed class CaseClosedConsumer(LiquidationDbContext db, OrderDesk desk
 {
     protected override Task HandleAsync(CaseClosed message, ConsumeContext<CaseClosed> context) =>
         message.LiquidationResumes
-            ? desk.LiftAsync(message.Case, OrderKind.LiquidationSuspension, null, message.ClosedDate,
-                Directives.Resume(message.ClosedDate), context.CancellationToken)
+            ? desk.LiftAsync(message.Case, OrderKind.LiquidationSuspension, null, message.ClosedDate, context.CancellationToken)
             : Task.CompletedTask;
 }
 
@@ -83,8 +80,7 @@ internal sealed class RemedyImposedConsumer(LiquidationDbContext db, OrderDesk d
             "entry_denial" => OrderKind.EntryDenial,
             _ => throw new InvalidOperationException($"Unknown remedy kind '{message.Kind}' in RemedyImposed."),
         };
-        return desk.OpenAsync(message.Case, kind, message.ImposedDate, Directives.Remedy(message.ImposedDate), message.RemedyId,
-            message.Description, context.CancellationToken);
+        return desk.OpenAsync(message.Case, kind, message.ImposedDate, message.RemedyId, message.Description, context.CancellationToken);
     }
 }
 
@@ -93,42 +89,17 @@ internal sealed class RemedyLiftedConsumer(LiquidationDbContext db, OrderDesk de
     : IdempotentConsumer<RemedyLifted, LiquidationDbContext>(db, logger)
 {
     protected override Task HandleAsync(RemedyLifted message, ConsumeContext<RemedyLifted> context) =>
-        desk.LiftAsync(message.Case, null, message.RemedyId, message.LiftedDate, Directives.RemedyLifted(message.LiftedDate), context.CancellationToken);
+        desk.LiftAsync(message.Case, null, message.RemedyId, message.LiftedDate, context.CancellationToken);
 }
 
 /// <summary>
 /// An imported history ends: what still stands for the case is published as current news (its replayed instructions were history).
-/// On the case-events queue after the history's replayed events, so the orders it looks for are recorded.
+/// Published after the history's replayed events (the same outbox, in order) and consumed after them (the one ordered queue),
+/// so the orders it looks for are recorded.
 /// </summary>
 internal sealed class CaseHistoryImportedConsumer(LiquidationDbContext db, OrderDesk desk, ILogger<CaseHistoryImportedConsumer> logger)
     : IdempotentConsumer<CaseHistoryImported, LiquidationDbContext>(db, logger)
 {
     protected override Task HandleAsync(CaseHistoryImported message, ConsumeContext<CaseHistoryImported> context) =>
         desk.PublishInForceAsync(message, context.CancellationToken);
-}
-
-/// <summary>The legal acts instructions cite.</summary>
-internal static class Directives
-{
-    public static string Resume(DateOnly date) =>
-        $"USTR notice to the Secretary of the Treasury of {date:yyyy-MM-dd}: the suspension of liquidation is removed (19 U.S.C. 4692(b))";
-
-    public static string Remedy(DateOnly date) => $"USTR direction to the Secretary of the Treasury of {date:yyyy-MM-dd} (19 U.S.C. 4693(a))";
-
-    public static string ApplyRemedy(DateOnly date, DateOnly suspendedFrom, DateOnly enteredThrough) =>
-        $"USTR direction to the Secretary of the Treasury of {date:yyyy-MM-dd}: apply the remedy to the entries whose liquidation was suspended " +
-        $"from {suspendedFrom:yyyy-MM-dd} (entered through {enteredThrough:yyyy-MM-dd}) (19 U.S.C. 4693(a)(1)(B))";
-
-    public static string MidAdded(string mid, DateOnly date) =>
-        $"MID {mid} added to the covered facility's registration, effective {date:yyyy-MM-dd}: the order extends to goods entered under it from that day";
-
-    /// <summary>Kept within the ledger's 500 characters: the order's own directive is stored in full with the order.</summary>
-    public static string InForce(string reference, string directive)
-    {
-        var text = $"In force after the imported history of case {reference}: {directive}";
-        return text.Length <= 500 ? text : text[..499] + "…";
-    }
-
-    public static string RemedyLifted(DateOnly date) =>
-        $"USTR notice to the Secretary of the Treasury of {date:yyyy-MM-dd}: the denial of rights is remedied (19 U.S.C. 4693(b))";
 }

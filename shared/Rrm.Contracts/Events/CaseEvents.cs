@@ -37,7 +37,8 @@ public sealed record CaseOpened
 
 /// <summary>
 /// USTR sent Mexico the Art. 31-A.4.2 request for review. When <see cref="SuspendLiquidation"/> is true,
-/// USTR directed Treasury to suspend liquidation of unliquidated entries of goods from the facility.
+/// USTR directed Treasury, by its letter of <see cref="RequestDate"/>, to suspend liquidation of unliquidated entries of
+/// goods from the facility. Facts only: what customs is told, and in which words, the Tariff-Liquidation service decides.
 /// </summary>
 public sealed record ReviewRequested
 {
@@ -47,22 +48,18 @@ public sealed record ReviewRequested
     public required bool SuspendLiquidation { get; init; }
     public required DateOnly AnswerDueDate { get; init; }
     public required DateOnly ReviewDueDate { get; init; }
-    /// <summary>The directive to Treasury, e.g. "USTR letter to the Secretary of the Treasury of 2024-07-26".</summary>
-    public required string Directive { get; init; }
 }
 
 /// <summary>
-/// USTR directed Treasury to suspend liquidation of unliquidated entries of goods from the facility
-/// (19 U.S.C. 4692(a)) as its own dated act, after the request for review; the order takes effect from
-/// <see cref="EffectiveDate"/>. (A request may also carry the suspension: <see cref="ReviewRequested.SuspendLiquidation"/>.)
+/// USTR directed Treasury, by its letter of <see cref="EffectiveDate"/>, to suspend liquidation of unliquidated entries of
+/// goods from the facility (19 U.S.C. 4692(a)) as its own dated act, after the request for review; the order takes effect
+/// from that date. (A request may also carry the suspension: <see cref="ReviewRequested.SuspendLiquidation"/>.)
 /// </summary>
 public sealed record LiquidationSuspensionDirected
 {
     public required CaseRef Case { get; init; }
     public required DateOnly EffectiveDate { get; init; }
     public DateOnly? AnnouncedDate { get; init; }
-    /// <summary>The directive to Treasury, e.g. "USTR letter to the Secretary of the Treasury of 2024-08-01".</summary>
-    public required string Directive { get; init; }
 }
 
 /// <summary>Mexico's answer to the request: "accepted", "declined" or "no_response".</summary>

@@ -13,7 +13,7 @@ using Rrm.ServiceDefaults.Hosting;
 using Rrm.TariffLiquidation.Data;
 using Domain = Rrm.TariffLiquidation.Domain;
 
-namespace Rrm.TariffLiquidation.Application;
+namespace Rrm.TariffLiquidation.Grpc;
 
 /// <summary>
 /// Bulk registration of customs entries: every entry of a stream is validated and copied (Postgres binary
@@ -21,7 +21,7 @@ namespace Rrm.TariffLiquidation.Application;
 /// stream or already registered (looked up per message on a second connection), is counted and skipped, so
 /// the first copy of a number wins and a registered entry stays. One bad entry fails the stream and stores
 /// nothing. The connections are opened when the first message arrives; how long a stream may take and how many run
-/// at once is bounded by <see cref="Grpc.EntryStreamLimits"/>.
+/// at once is bounded by <see cref="EntryStreamLimits"/>.
 /// </summary>
 internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<LiquidationOptions> options, IOptions<ConnectionStringOptions> connections,
     TimeProvider clock, ILogger<EntryRegistry> logger)

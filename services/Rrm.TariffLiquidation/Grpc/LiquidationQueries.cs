@@ -5,15 +5,15 @@ using Rrm.Grpc.Liquidation.V1;
 using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
+using Rrm.TariffLiquidation.Application;
 using Rrm.TariffLiquidation.Data;
-using Rrm.TariffLiquidation.Grpc;
 using Domain = Rrm.TariffLiquidation.Domain;
 
-namespace Rrm.TariffLiquidation.Application;
+namespace Rrm.TariffLiquidation.Grpc;
 
 /// <summary>
-/// Reads: the entry gate, facility status, orders, the instruction ledger and a case's impact. An entry's
-/// status is derived from the orders for its MID: nothing is written to entries when an order starts or ends.
+/// Reads, proto in and out: the entry gate (its rules are <see cref="Domain.EntryGate"/>'s), facility status, orders, the
+/// instruction ledger and a case's impact.
 /// </summary>
 internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifications notifications, IOptions<LiquidationOptions> options)
 {
@@ -36,7 +36,9 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
         var (entries, orders) = await GateRowsAsync(normalized, ct);
         var response = new CheckEntriesResponse();
         foreach (var number in normalized)
-            response.Entries.Add(entries.TryGetValue(number, out var entry) ? Check(entry, orders) : new EntryCheck { EntryNumber = number, Status = EntryStatus.NotRegistered });
+            response.Entries.Add(entries.TryGetValue(number, out var entry)
+                ? Domain.EntryGate.Decide(entry, orders).ToProto(entry)
+                : new EntryCheck { EntryNumber = number, Status = EntryStatus.NotRegistered });
         return response;
     }
 
@@ -93,83 +95,6 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
             await db.Database.CloseConnectionAsync();
         }
     }
-
-    /// <summary>
-    /// What the customs system may do with one entry. Held by a suspension in force: HELD. Held by a suspension a remedy
-    /// reached: liquidate applying the remedies (19 U.S.C. 4693(a)(1)(B)). Liquidated before a suspension took effect:
-    /// never held (19 U.S.C. 4692(a)). Otherwise it may liquidate, applying any duty remedy in force on its entry date.
-    /// </summary>
-    private static EntryCheck Check(Domain.CustomsEntry entry, List<Domain.LiquidationOrder> orders)
-    {
-        var check = new EntryCheck { EntryNumber = entry.EntryNumber, Mid = entry.Mid, LiquidatedOn = entry.LiquidatedOn?.ToProto() };
-        check.Remedies.AddRange(orders.Where(o => o.InForce && !o.IsSuspension && o.Covers(entry)).Select(o => o.ToProto()));
-        var liquidated = entry.LiquidatedOn is { } on ? $"; it was reported liquidated on {on:yyyy-MM-dd}, after the suspension took effect" : "";
-        var hold = orders.Where(o => o.InForce && o.Holds(entry)).MinBy(o => o.EffectiveFrom);
-        if (hold is not null)
-        {
-            check.Status = EntryStatus.Held;
-            Name(check, hold, entry);
-            check.Reason = $"liquidation of entries from the facility is suspended from {hold.EffectiveFrom:yyyy-MM-dd} (19 U.S.C. 4692(a)){liquidated}";
-            return check;
-        }
-        var reached = orders.Where(o => o.EndedByRemedyId is not null && o.Holds(entry)).MinBy(o => o.EffectiveFrom);
-        if (reached is not null)
-        {
-            var remedies = reached.RemediesReaching(orders).ToList();
-            check.Status = EntryStatus.LiquidateApplyingRemedy;
-            Name(check, reached, entry);
-            check.LiquidateBy = reached.LiftedOn!.Value.AddMonths(Domain.InstructionRecord.LiquidateWithinMonths).ToProto();
-            check.ApplyRemedies.AddRange(remedies.Select(o => o.ToProto()));
-            check.Reason = $"held by the suspension of {reached.EffectiveFrom:yyyy-MM-dd}, which the remedy imposed on {reached.LiftedOn:yyyy-MM-dd} " +
-                $"reached: liquidate it applying {string.Join(" and ", remedies.Select(Describe))} (19 U.S.C. 4693(a)(1)(B)){liquidated}";
-            return check;
-        }
-        var governing = orders.Where(o => o.GovernsEntry(entry)).OrderBy(o => o.EffectiveFrom).ToList();
-        check.ApplyRemedies.AddRange(governing.Select(o => o.ToProto()));
-        var applying = governing.Count == 0 ? ""
-            : $"; entered while {string.Join(" and ", governing.Select(Describe))} was in force: it applies (19 U.S.C. 4693(a)(1)(A))";
-        var before = orders.Where(o => o.CameAfterLiquidationOf(entry)).MinBy(o => o.EffectiveFrom);
-        if (before is not null)
-        {
-            check.Status = EntryStatus.LiquidatedBeforeSuspension;
-            Name(check, before, entry);
-            check.HeldSince = null;
-            check.Reason = $"liquidated on {entry.LiquidatedOn:yyyy-MM-dd}, before the suspension of liquidation took effect on {before.EffectiveFrom:yyyy-MM-dd}: " +
-                "only unliquidated entries are held (19 U.S.C. 4692(a))" + applying;
-            return check;
-        }
-        if (entry.LiquidatedOn is not null)
-        {
-            check.Status = EntryStatus.Liquidated;
-            check.Reason = $"liquidated on {entry.LiquidatedOn:yyyy-MM-dd}; no order holds it" + applying;
-            return check;
-        }
-        check.Status = EntryStatus.MayLiquidate;
-        // Entered before a suspension ended: CBP has six months from the notice (19 U.S.C. 1504(d)).
-        var lifted = orders.Where(o => o.IsSuspension && !o.InForce && o.EndedByRemedyId is null && o.Holds(entry)).MaxBy(o => o.LiftedOn);
-        if (lifted is not null)
-        {
-            var by = lifted.LiftedOn!.Value.AddMonths(Domain.InstructionRecord.LiquidateWithinMonths);
-            check.LiquidateBy = by.ToProto();
-            check.Reason = $"the suspension of {lifted.EffectiveFrom:yyyy-MM-dd} was removed on {lifted.LiftedOn:yyyy-MM-dd}: liquidate by {by:yyyy-MM-dd} (19 U.S.C. 1504(d))" + applying;
-        }
-        else check.Reason = "no suspension of liquidation holds it" + applying;
-        return check;
-    }
-
-    private static void Name(EntryCheck check, Domain.LiquidationOrder suspension, Domain.CustomsEntry entry)
-    {
-        check.OrderId = suspension.Id.ToString();
-        check.CaseId = suspension.CaseId.ToString();
-        check.HeldSince = (entry.EntryDate > suspension.EffectiveFrom ? entry.EntryDate : suspension.EffectiveFrom).ToProto();
-    }
-
-    private static string Describe(Domain.LiquidationOrder remedy) => remedy.Kind switch
-    {
-        Domain.OrderKind.PreferenceSuspension => $"the suspension of the USMCA preference of {remedy.EffectiveFrom:yyyy-MM-dd}",
-        Domain.OrderKind.Penalty => $"the penalty of {remedy.EffectiveFrom:yyyy-MM-dd}" + (remedy.Description.Length > 0 ? $" ({remedy.Description})" : ""),
-        _ => $"the remedy of {remedy.EffectiveFrom:yyyy-MM-dd}",
-    };
 
     /// <summary>SQL: the suspension <c>o</c> holds (or held) the entry <c>e</c>; the same rule as <see cref="Domain.LiquidationOrder.Holds"/>.</summary>
     private const string HeldSql = """
