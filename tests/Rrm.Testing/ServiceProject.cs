@@ -1,15 +1,18 @@
 namespace Rrm.Testing;
 
 /// <summary>
-/// One of the four services as the tests meet it: its project (and process name), its database role and schema
-/// (k8s/components/postgres-roles), and the proto package it serves. The one list the test side keeps of them.
+/// One of the four services as the tests meet it: its project (and process name), its name in the manifests
+/// (Kubernetes Deployment, Compose service), its database role and schema (k8s/components/postgres-roles), and the
+/// proto package it serves. The one list the test side keeps of them.
 /// </summary>
-public sealed record ServiceProject(string Name, string Role, string Schema, string ProtoPackage)
+public sealed record ServiceProject(string Name, string Deployment, string Role, string Schema, string ProtoPackage)
 {
-    public static readonly ServiceProject Petition = new("Rrm.Petition", "rrm_petition", "petition", "rrm.petition.v1");
-    public static readonly ServiceProject Review = new("Rrm.Review", "rrm_review", "review", "rrm.review.v1");
-    public static readonly ServiceProject Liquidation = new("Rrm.TariffLiquidation", "rrm_liquidation", "liquidation", "rrm.liquidation.v1");
-    public static readonly ServiceProject Notification = new("Rrm.Notification", "rrm_notification", "notification", "rrm.notification.v1");
+    public static readonly ServiceProject Petition = new("Rrm.Petition", "petition", "rrm_petition", "petition", "rrm.petition.v1");
+    public static readonly ServiceProject Review = new("Rrm.Review", "review", "rrm_review", "review", "rrm.review.v1");
+    public static readonly ServiceProject Liquidation =
+        new("Rrm.TariffLiquidation", "tariff-liquidation", "rrm_liquidation", "liquidation", "rrm.liquidation.v1");
+    public static readonly ServiceProject Notification =
+        new("Rrm.Notification", "notification", "rrm_notification", "notification", "rrm.notification.v1");
 
     public static readonly IReadOnlyList<ServiceProject> All = [Petition, Review, Liquidation, Notification];
 
