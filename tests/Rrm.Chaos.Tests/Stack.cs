@@ -17,20 +17,28 @@ public sealed class Stack : ServiceStack
     public static async Task<Stack> StartAsync(int replicas = 1)
     {
         var stack = new Stack();
-        await stack.StartServicesAsync(new Dictionary<string, string>
+        try
         {
-            ["Outbox__PollInterval"] = "00:00:01",
-            ["Deadlines__PollInterval"] = "00:00:00.500",
-            // Backfilled cases raise their overdue alerts a moment after they are recorded, so deadlines fire during the run.
-            ["Deadlines__BackfillGrace"] = "00:00:02",
-            ["Notification__PollInterval"] = "00:00:00.500",
-            // A notification whose sender was killed mid-send is taken up again after this (the local SMTP server answers at once).
-            ["Notification__Lease"] = "00:00:10",
-        }, replicas);
-        stack.Feed = await FeedQueue.BindAsync(stack.VirtualHost.AmqpUri);
-        await stack.AddRecipientsAsync(new[] { RecipientRole.GovernmentOfMexico, RecipientRole.TreasuryCbp, RecipientRole.UstrCaseOfficer }
-            .Select(role => (role, $"{role}@chaos.example".ToLowerInvariant(), role == RecipientRole.GovernmentOfMexico ? "es" : "en")));
-        return stack;
+            await stack.StartServicesAsync(new Dictionary<string, string>
+            {
+                ["Outbox__PollInterval"] = "00:00:01",
+                ["Deadlines__PollInterval"] = "00:00:00.500",
+                // Backfilled cases raise their overdue alerts a moment after they are recorded, so deadlines fire during the run.
+                ["Deadlines__BackfillGrace"] = "00:00:02",
+                ["Notification__PollInterval"] = "00:00:00.500",
+                // A notification whose sender was killed mid-send is taken up again after this (the local SMTP server answers at once).
+                ["Notification__Lease"] = "00:00:10",
+            }, replicas);
+            stack.Feed = await FeedQueue.BindAsync(stack.VirtualHost.AmqpUri);
+            await stack.AddRecipientsAsync(new[] { RecipientRole.GovernmentOfMexico, RecipientRole.TreasuryCbp, RecipientRole.UstrCaseOfficer }
+                .Select(role => (role, $"{role}@chaos.example".ToLowerInvariant(), role == RecipientRole.GovernmentOfMexico ? "es" : "en")));
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync(); // what did start
+            throw;
+        }
     }
 
     /// <summary>Kills the replica with SIGKILL and starts it again on the same address.</summary>

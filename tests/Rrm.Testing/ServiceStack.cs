@@ -71,10 +71,10 @@ public class ServiceStack : IAsyncDisposable
         var started = projects?.ToList() ?? [.. ServiceProject.All];
         for (var r = 0; r < replicas; r++)
         {
-            // Started together, as an orchestrator would: each migrates its own schema and waits for what it needs.
-            var processes = await Task.WhenAll(started.Select(p => ServiceProcess.StartAsync(p.Name, ServiceRoles.Environment(env, Database, p.Name),
-                p == ServiceProject.Petition && r == 0 ? petitionPort : null)));
-            foreach (var process in processes) Replicas[process.Name].Add(process);
+            // Started together, as an orchestrator would: each migrates its own schema and waits for what it needs. Each is
+            // kept as soon as it runs, so that disposing stops it even when another fails to start.
+            await Task.WhenAll(started.Select(async p => Replicas[p.Name].Add(await ServiceProcess.StartAsync(p.Name,
+                ServiceRoles.Environment(env, Database, p.Name), p == ServiceProject.Petition && r == 0 ? petitionPort : null))));
         }
     }
 
