@@ -4,7 +4,7 @@ using Rrm.Grpc.Common.V1;
 using Rrm.Grpc.Petition.V1;
 using Rrm.Grpc.Review.V1;
 using Rrm.Testing;
-using static Rrm.Chaos.Tests.Stack;
+using static Rrm.Testing.ServiceStack;
 
 namespace Rrm.Chaos.Tests;
 

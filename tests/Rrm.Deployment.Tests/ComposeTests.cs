@@ -6,8 +6,6 @@ namespace Rrm.Deployment.Tests;
 /// <summary>docker-compose.yml beyond what `docker-compose config` checks (ContainerTests): what a recreated container keeps.</summary>
 public sealed partial class ComposeTests
 {
-    private static readonly string[] Services = ["petition", "review", "tariff-liquidation", "notification"];
-
     /// <summary>
     /// RabbitMQ names its node, and its data directory, after the host name: without a fixed one each recreated
     /// container is a new node that starts empty beside the old node's data, and the queued messages are orphaned.
@@ -33,7 +31,7 @@ public sealed partial class ComposeTests
         var port = ListenPort().Match(dockerfile).Groups[1].Value;
         Assert.NotEqual("", port);
 
-        foreach (var service in Services)
+        foreach (var service in Manifests.Services)
         {
             var test = string.Join(' ', Yaml.Seq(compose, $"services.{service}.healthcheck.test").Select(t => $"{t}"));
             Assert.Contains($"/dev/tcp/127.0.0.1/{port}", test);

@@ -9,12 +9,6 @@ namespace Rrm.Deployment.Tests;
 /// </summary>
 public sealed class DatabaseRoleManifestTests
 {
-    private static readonly Dictionary<string, string> RoleOf = new()
-    {
-        ["petition"] = "rrm_petition", ["review"] = "rrm_review",
-        ["tariff-liquidation"] = "rrm_liquidation", ["notification"] = "rrm_notification",
-    };
-
     [Theory]
     [InlineData("dev")]
     [InlineData("prod")]
@@ -39,17 +33,17 @@ public sealed class DatabaseRoleManifestTests
     public async Task The_database_makes_the_roles_from_the_one_SQL_file(string overlay)
     {
         var objects = await Manifests.RenderAsync(overlay);
-        var sql = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "k8s", "components", "postgres-roles", "service-roles.sql"));
+        var sql = await File.ReadAllTextAsync(ServiceRoles.SqlFile);
 
         var roles = objects.Single(o => o.Kind == "ConfigMap" && o.Name == "rrm-postgres-roles");
         Assert.Equal(sql, roles.Data()["service-roles.sql"]);
-        foreach (var role in RoleOf.Values) Assert.Contains($"'{role}'", sql);
+        foreach (var service in ServiceProject.All) Assert.Contains($"'{service.Role}'", sql);
         if (overlay == "prod")
         {
             var cluster = objects.Single(o => o.Kind == "Cluster");
             Assert.Equal("rrm-postgres-roles", Yaml.Str(cluster.Seq("spec.bootstrap.initdb.postInitApplicationSQLRefs.configMapRefs").Single(), "name"));
             var managed = cluster.Seq("spec.managed.roles").ToDictionary(r => Yaml.Str(r, "name"), r => Yaml.Str(r, "passwordSecret.name"));
-            Assert.Equal(RoleOf.ToDictionary(r => r.Value, r => $"rrm-postgres-{r.Key}"), managed);
+            Assert.Equal(ServiceProject.All.ToDictionary(s => s.Role, s => $"rrm-postgres-{s.Deployment}"), managed);
         }
         else
         {
@@ -66,9 +60,9 @@ public sealed class DatabaseRoleManifestTests
         Assert.True(config.ExitCode == 0, config.Error);
         var services = (YamlMappingNode)Yaml.Load(config.Output)[new YamlScalarNode("services")];
 
-        foreach (var (name, role) in RoleOf)
-            foreach (var service in new[] { name, $"{name}-migrate" })
-                Assert.Contains($"Username={role};", Yaml.Str(services[new YamlScalarNode(service)], "environment.ConnectionStrings__Postgres"));
+        foreach (var project in ServiceProject.All)
+            foreach (var service in new[] { project.Deployment, $"{project.Deployment}-migrate" })
+                Assert.Contains($"Username={project.Role};", Yaml.Str(services[new YamlScalarNode(service)], "environment.ConnectionStrings__Postgres"));
         var initdb = Yaml.Seq(services[new YamlScalarNode("postgres")], "volumes").Select(v => $"{v}").ToList();
         Assert.Contains(initdb, v => v.Contains("postgres-roles/service-roles.sql") && v.Contains("/docker-entrypoint-initdb.d/"));
     }

@@ -8,7 +8,8 @@ namespace Rrm.Deployment.Tests;
 /// <summary>The Kubernetes manifests of a k8s/ directory, rendered by `kubectl kustomize`.</summary>
 public static partial class Manifests
 {
-    public static readonly string[] Services = ["petition", "review", "tariff-liquidation", "notification"];
+    /// <summary>The services' Deployments (and Compose services), by name.</summary>
+    public static readonly string[] Services = [.. ServiceProject.All.Select(p => p.Deployment)];
 
     public static async Task<(int ExitCode, string Output, string Error)> RenderRawAsync(string k8s, string overlay) =>
         await Command.RunAsync("kubectl", ["kustomize", Path.Combine(k8s, "overlays", overlay)]);

@@ -10,20 +10,14 @@ namespace Rrm.EndToEnd.Tests;
 [Collection("suite")]
 public sealed class DatabaseRoleTests(Suite suite)
 {
-    private static readonly Dictionary<string, string> SchemaOf = new()
-    {
-        ["Rrm.Petition"] = "petition", ["Rrm.Review"] = "review",
-        ["Rrm.TariffLiquidation"] = "liquidation", ["Rrm.Notification"] = "notification",
-    };
-
     [Fact]
     public async Task Each_service_role_owns_every_table_of_its_schema()
     {
-        foreach (var (project, schema) in SchemaOf)
+        foreach (var service in ServiceProject.All)
         {
             var owners = await QueryAsync(suite.Database.ConnectionString,
-                $"SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = '{schema}'");
-            Assert.Equal([ServiceRoles.ByProject[project]], owners);
+                $"SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = '{service.Schema}'");
+            Assert.Equal([service.Role], owners);
         }
     }
 
@@ -31,10 +25,10 @@ public sealed class DatabaseRoleTests(Suite suite)
     public async Task Each_service_role_is_refused_on_every_other_service_schema()
     {
         var refusals = new List<string>();
-        foreach (var (project, _) in SchemaOf)
+        foreach (var service in ServiceProject.All)
         {
-            var connection = ServiceRoles.ConnectionString(suite.Database, project);
-            foreach (var (other, schema) in SchemaOf.Where(s => s.Key != project))
+            var connection = ServiceRoles.ConnectionString(suite.Database, service.Name);
+            foreach (var schema in ServiceProject.All.Where(s => s != service).Select(s => s.Schema))
             {
                 var table = (await QueryAsync(suite.Database.ConnectionString,
                     $"SELECT tablename FROM pg_tables WHERE schemaname = '{schema}' ORDER BY tablename LIMIT 1")).Single();
@@ -47,11 +41,11 @@ public sealed class DatabaseRoleTests(Suite suite)
                 {
                     var error = await Assert.ThrowsAsync<PostgresException>(() => QueryAsync(connection, sql));
                     Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
-                    refusals.Add($"{project} → {schema}");
+                    refusals.Add($"{service.Name} → {schema}");
                 }
             }
             // Its own schema works (the service could not run otherwise, but say it plainly).
-            var own = SchemaOf[project];
+            var own = service.Schema;
             var ownTable = (await QueryAsync(connection, $"SELECT tablename FROM pg_tables WHERE schemaname = '{own}' ORDER BY tablename LIMIT 1")).Single();
             await QueryAsync(connection, $"SELECT count(*) FROM \"{own}\".\"{ownTable}\"");
         }

@@ -5,6 +5,7 @@ using Rrm.Grpc.Review.V1;
 using Rrm.ServiceDefaults.Security;
 using Rrm.Testing;
 using static Rrm.EndToEnd.Tests.Suite;
+using static Rrm.Testing.ServiceStack;
 
 namespace Rrm.EndToEnd.Tests;
 

@@ -4,6 +4,7 @@ using Rrm.Grpc.Petition.V1;
 using Rrm.Grpc.Review.V1;
 using Rrm.Testing;
 using static Rrm.EndToEnd.Tests.Suite;
+using static Rrm.Testing.ServiceStack;
 
 namespace Rrm.EndToEnd.Tests;
 

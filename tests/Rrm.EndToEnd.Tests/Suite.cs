@@ -13,34 +13,20 @@ using Rrm.Testing;
 namespace Rrm.EndToEnd.Tests;
 
 /// <summary>
-/// The four services as separate processes, as deployed, over one fresh database (a schema each) and one
-/// virtual host, with a real SMTP server and a directory with one e-mail recipient per role (Mexico in
-/// Spanish). Shared by the test classes of the "suite" collection; each test works on facilities of its own.
+/// The four services as separate processes (<see cref="ServiceStack"/>), one of each, with a directory of one e-mail
+/// recipient per role (Mexico in Spanish). Shared by the test classes of the "suite" collection; each test works on
+/// facilities of its own.
 /// </summary>
-public sealed class Suite : IAsyncLifetime
+public sealed class Suite : ServiceStack, IAsyncLifetime
 {
-    public static readonly Metadata Analyst = Tokens.For(Roles.IlcAnalyst);
-    public static readonly Metadata Officer = Tokens.For(Roles.UstrOfficer);
-    public static readonly Metadata Treasury = Tokens.For(Roles.TreasuryOfficer);
-    public static readonly Metadata Admin = Tokens.For(Roles.NotificationAdmin);
+    public static Metadata Treasury => Tokens.For(Roles.TreasuryOfficer);
     /// <summary>An administrator who is also an ILC analyst sees the petitioner's notices too (docs/security.md).</summary>
-    public static readonly Metadata AdminAndAnalyst = Tokens.For(Roles.NotificationAdmin, Roles.IlcAnalyst);
+    public static Metadata AdminAndAnalyst => Tokens.For(Roles.NotificationAdmin, Roles.IlcAnalyst);
 
-    public TestDatabase Database { get; private set; } = null!;
-    public TestVirtualHost VirtualHost { get; private set; } = null!;
-    public SmtpSink Smtp { get; private set; } = null!;
-    private readonly List<ServiceProcess> _services = [];
-
-    public ServiceProcess Petition => _services[0];
-    public ServiceProcess Review => _services[1];
-    public ServiceProcess Liquidation => _services[2];
-    public ServiceProcess Notification => _services[3];
-
-    public FacilityService.FacilityServiceClient Facilities => new(Petition.Channel);
-    public PetitionService.PetitionServiceClient Petitions => new(Petition.Channel);
-    public ReviewService.ReviewServiceClient Cases => new(Review.Channel);
-    public LiquidationService.LiquidationServiceClient Instructions => new(Liquidation.Channel);
-    public NotificationService.NotificationServiceClient Notifications => new(Notification.Channel);
+    public ServiceProcess Petition => Replicas[ServiceProject.Petition.Name].Single();
+    public ServiceProcess Review => Replicas[ServiceProject.Review.Name].Single();
+    public ServiceProcess Liquidation => Replicas[ServiceProject.Liquidation.Name].Single();
+    public ServiceProcess Notification => Replicas[ServiceProject.Notification.Name].Single();
 
     public static readonly (RecipientRole Role, string Address, string Language)[] Directory =
     [
@@ -56,53 +42,14 @@ public sealed class Suite : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Database = await TestDatabase.CreateAsync();
-        await ServiceRoles.ApplyAsync(Database); // each service runs as its own role, as deployed
-        VirtualHost = await TestVirtualHost.CreateAsync();
-        Smtp = await SmtpSink.StartAsync();
-        var petitionPort = SmtpSink.FreePort();
-        var env = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__RabbitMq"] = VirtualHost.AmqpUri,
-            ["Auth__SigningKey"] = TestEnvironment.SigningKey,
-            ["Outbox__PollInterval"] = "00:00:00.200",
-            ["Deadlines__PollInterval"] = "00:00:00.200",
-            ["Review__PetitionUrl"] = $"http://127.0.0.1:{petitionPort}",
-            ["Notification__PetitionUrl"] = $"http://127.0.0.1:{petitionPort}",
-            ["Notification__Smtp__Port"] = Smtp.Port.ToString(),
-            ["Notification__Smtp__Security"] = "None", // the local SMTP server is plain
-            ["Notification__PollInterval"] = "00:00:00.200",
-        };
-        // Started together, as an orchestrator would: each migrates its own schema and waits for what it needs.
-        _services.AddRange(await Task.WhenAll(
-            ServiceProcess.StartAsync("Rrm.Petition", ServiceRoles.Environment(env, Database, "Rrm.Petition"), petitionPort),
-            ServiceProcess.StartAsync("Rrm.Review", ServiceRoles.Environment(env, Database, "Rrm.Review")),
-            ServiceProcess.StartAsync("Rrm.TariffLiquidation", ServiceRoles.Environment(env, Database, "Rrm.TariffLiquidation")),
-            ServiceProcess.StartAsync("Rrm.Notification", ServiceRoles.Environment(env, Database, "Rrm.Notification"))));
-        foreach (var (role, address, language) in Directory)
-            await Notifications.UpsertRecipientAsync(new UpsertRecipientRequest
-            {
-                Name = $"{role}", Role = role, Channel = Channel.Email, Address = address, Language = language,
-            }, Admin);
+        await StartServicesAsync();
+        await AddRecipientsAsync(Directory);
     }
 
-    public async Task DisposeAsync()
-    {
-        await Task.WhenAll(_services.Select(s => s.DisposeAsync().AsTask()));
-        await Smtp.DisposeAsync();
-        await VirtualHost.DisposeAsync();
-        await Database.DisposeAsync();
-    }
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     /// <summary>The process that serves <paramref name="method"/>.</summary>
-    public ServiceProcess ProcessOf(MethodDescriptor method) => method.Service.File.Package switch
-    {
-        "rrm.petition.v1" => Petition,
-        "rrm.review.v1" => Review,
-        "rrm.liquidation.v1" => Liquidation,
-        "rrm.notification.v1" => Notification,
-        var other => throw new NotSupportedException($"no service process serves {other}"),
-    };
+    public ServiceProcess ProcessOf(MethodDescriptor method) => Replicas[ServiceProject.Serving(method.Service.File.Package).Name].Single();
 
     private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
 

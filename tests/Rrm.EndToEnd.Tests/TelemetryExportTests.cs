@@ -23,27 +23,16 @@ public sealed class TelemetryExportTests(ITestOutputHelper output)
     public async Task A_submitted_petition_is_one_exported_trace_from_the_call_to_the_Notification_services_database()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        await using var database = await TestDatabase.CreateAsync();
-        await ServiceRoles.ApplyAsync(database);
-        await using var vhost = await TestVirtualHost.CreateAsync();
-        var env = new Dictionary<string, string>
+        await using var stack = new ServiceStack();
+        await stack.StartServicesAsync(new Dictionary<string, string>
         {
-            ["ConnectionStrings__RabbitMq"] = vhost.AmqpUri,
-            ["Auth__SigningKey"] = TestEnvironment.SigningKey,
-            ["Outbox__PollInterval"] = "00:00:00.200",
-            // The petition leaves no contact, so the Notification service never calls the Petition service here.
-            ["Notification__PetitionUrl"] = "http://petition.invalid",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Url,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
             ["OTEL_BLRP_SCHEDULE_DELAY"] = "100",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "500",
-        };
-        var started = await Task.WhenAll(
-            ServiceProcess.StartAsync("Rrm.Petition", ServiceRoles.Environment(env, database, "Rrm.Petition")),
-            ServiceProcess.StartAsync("Rrm.Notification", ServiceRoles.Environment(env, database, "Rrm.Notification")));
-        await using var petitionService = started[0];
-        await using var notificationService = started[1];
+        }, projects: [ServiceProject.Petition, ServiceProject.Notification]);
+        var petitionService = stack.Any(ServiceProject.Petition.Name);
 
         var analyst = Tokens.For(Roles.IlcAnalyst);
         // A client that sends no trace context, whatever other tests of this process listen to meanwhile: an
@@ -61,7 +50,7 @@ public sealed class TelemetryExportTests(ITestOutputHelper output)
         request.Petitioner = new Petitioner { Organization = "LSOM" };
         var petition = (await new PetitionService.PetitionServiceClient(untraced).SubmitPetitionAsync(request, analyst)).Petition;
         await Eventually.GetAsync(
-            () => database.ScalarAsync<long>($"SELECT count(*) FROM notification.received_events WHERE petition_id = '{petition.PetitionId}'"),
+            () => stack.Database.ScalarAsync<long>($"SELECT count(*) FROM notification.received_events WHERE petition_id = '{petition.PetitionId}'"),
             n => n == 1, what: "the Notification service to record the petition");
 
         // The call's server span names the trace; the consumer's spans end after its commit and are exported a moment later.

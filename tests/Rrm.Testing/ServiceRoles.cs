@@ -9,15 +9,6 @@ namespace Rrm.Testing;
 /// </summary>
 public static class ServiceRoles
 {
-    /// <summary>Service project → its role.</summary>
-    public static readonly IReadOnlyDictionary<string, string> ByProject = new Dictionary<string, string>
-    {
-        ["Rrm.Petition"] = "rrm_petition",
-        ["Rrm.Review"] = "rrm_review",
-        ["Rrm.TariffLiquidation"] = "rrm_liquidation",
-        ["Rrm.Notification"] = "rrm_notification",
-    };
-
     public static string SqlFile => Path.Combine(Repository.Root, "k8s", "components", "postgres-roles", "service-roles.sql");
 
     /// <summary>Runs the roles' SQL in <paramref name="database"/> as the administrator.</summary>
@@ -32,7 +23,7 @@ public static class ServiceRoles
     /// <summary>The connection string of <paramref name="project"/>'s role to <paramref name="database"/>.</summary>
     public static string ConnectionString(TestDatabase database, string project)
     {
-        var role = ByProject[project];
+        var role = ServiceProject.Named(project).Role;
         return new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role, Password = role }.ConnectionString;
     }
 

@@ -11,7 +11,7 @@ internal static class CaseCommands
     public static Command Create() => new("case", "Enforcement cases: the request for review to Mexico, remediation, panels and remedies")
     {
         Verb.Create<OpenCaseRequest, OpenCaseResponse>("open", "Open a case on USTR's own initiative (cases on petitions open by themselves)",
-            (cli, r) => cli.Cases.OpenCaseAsync(r, cli.Call()).ResponseAsync, r => CaseView.Print(r.Case),
+            cli => cli.Cases.OpenCaseAsync, r => CaseView.Print(r.Case),
             i => [i.Text("--facility-id", "The registered facility", (r, v) => r.FacilityId = v), .. ActInputs(i)]),
         Act<SubmitRequestForReviewRequest, SubmitRequestForReviewResponse>("request-review", "Send Mexico the request for review (10 days to answer, 45 to complete)",
             c => c.SubmitRequestForReviewAsync, i =>
@@ -79,22 +79,14 @@ internal static class CaseCommands
         ]),
 
         Verb.Create<GetCaseRequest, GetCaseResponse>("show", "Show a case with its deadlines and timeline",
-            (cli, r) => cli.Cases.GetCaseAsync(r, cli.Call()).ResponseAsync, r => CaseView.Print(r.Case),
+            cli => cli.Cases.GetCaseAsync, r => CaseView.Print(r.Case),
             i => [i.Id("case-id", "The case's id", (r, v) => r.CaseId = v)]),
         Verb.Create<ListCasesRequest, ListCasesResponse>("list", "List cases (all pages)",
-            async (cli, r) =>
+            (cli, r) => Pages.AllAsync(token =>
             {
-                var all = new ListCasesResponse();
-                r.Page ??= new();
-                await Pages.EachAsync(async token =>
-                {
-                    r.Page.PageToken = token;
-                    var page = await cli.Cases.ListCasesAsync(r, cli.Call());
-                    all.Cases.AddRange(page.Cases);
-                    return page.Page.NextPageToken;
-                });
-                return all;
-            },
+                (r.Page ??= new()).PageToken = token;
+                return cli.Cases.ListCasesAsync(r, cli.Call()).ResponseAsync;
+            }, page => page.Cases, page => page.Page.NextPageToken),
             all => CaseView.PrintList(all.Cases), i =>
             [
                 i.Choice<CaseState>("--state", "Only cases in this state", (r, v) => r.State = v),
@@ -106,7 +98,7 @@ internal static class CaseCommands
             ]),
         Watch(),
         Verb.Create<GetStatisticsRequest, GetStatisticsResponse>("stats", "Invocations, cases by state, time to resolution",
-            (cli, r) => cli.Cases.GetStatisticsAsync(r, cli.Call()).ResponseAsync, CaseView.PrintStatistics,
+            cli => cli.Cases.GetStatisticsAsync, CaseView.PrintStatistics,
             i => [i.Date("--as-of", "Count as on this date (default: today)", (r, v) => r.AsOf = v)]),
         Import(),
     };
@@ -127,7 +119,7 @@ internal static class CaseCommands
         where TRequest : IMessage<TRequest>, new()
         where TResponse : IMessage =>
         Verb.Create<TRequest, TResponse>(name, description,
-            (cli, r) => rpc(cli.Cases)(r, cli.Call()).ResponseAsync,
+            cli => rpc(cli.Cases),
             response => CaseView.Print((Case)Field(response, "case").Accessor.GetValue(response)),
             i => [i.Id("case-id", "The case's id", (r, v) => Field(r, "case_id").Accessor.SetValue(r, v)), .. inputs?.Invoke(i) ?? [], .. ActInputs(i)]);
 
@@ -148,13 +140,11 @@ internal static class CaseCommands
         return Verb.Custom("watch", "Print a case's timeline as it grows, until interrupted (Ctrl-C)", async cli =>
         {
             using var call = cli.Cases.WatchCase(new WatchCaseRequest { CaseId = cli.Parse.GetValue(id)!, AfterPosition = cli.Parse.GetValue(after) }, cli.Stream());
-            try
+            await cli.UntilInterruptedAsync(async () =>
             {
                 await foreach (var update in call.ResponseStream.ReadAllAsync(cli.Cancellation))
                     cli.Print(update, () => CaseView.PrintEntry(update.Entry));
-            }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cli.Cancellation.IsCancellationRequested) { }
-            catch (OperationCanceledException) when (cli.Cancellation.IsCancellationRequested) { }
+            });
         }, id, after);
     }
 

@@ -54,6 +54,14 @@ internal sealed class CliContext(ParseResult parse, CancellationToken cancellati
         else text();
     }
 
+    /// <summary>Reads a stream until it ends or the user interrupts it (Ctrl-C), which is how watching ends, not an error.</summary>
+    public async Task UntilInterruptedAsync(Func<Task> read)
+    {
+        try { await read(); }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellation.IsCancellationRequested) { }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested) { }
+    }
+
     private Metadata Headers()
     {
         var token = parse.GetValue(Token) ?? Environment.GetEnvironmentVariable("RRM_TOKEN");

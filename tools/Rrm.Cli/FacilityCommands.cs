@@ -8,7 +8,7 @@ internal static class FacilityCommands
     public static Command Create() => new("facility", "The registry of covered facilities")
     {
         Verb.Create<RegisterFacilityRequest, RegisterFacilityResponse>("register", "Register a covered facility (derives its MID)",
-            (cli, r) => cli.Facilities.RegisterFacilityAsync(r, cli.Call()).ResponseAsync, r => Print(r.Facility), i =>
+            cli => cli.Facilities.RegisterFacilityAsync, r => Print(r.Facility), i =>
             [
                 i.Text("--legal-name", "Legal name of the operating company", (r, v) => r.LegalName = v),
                 i.Text("--common-name", "Name the facility is known by", (r, v) => r.CommonName = v),
@@ -24,11 +24,11 @@ internal static class FacilityCommands
             ]),
 
         Verb.Create<GetFacilityRequest, GetFacilityResponse>("show", "Show one facility",
-            (cli, r) => cli.Facilities.GetFacilityAsync(r, cli.Call()).ResponseAsync, r => Print(r.Facility),
+            cli => cli.Facilities.GetFacilityAsync, r => Print(r.Facility),
             i => [i.Id("facility-id", "The facility's id", (r, v) => r.FacilityId = v)]),
 
         Verb.Create<AddFacilityMidRequest, AddFacilityMidResponse>("add-mid", "Add a MID to a registered facility (orders in force extend to it)",
-            (cli, r) => cli.Facilities.AddFacilityMidAsync(r, cli.Call()).ResponseAsync, r =>
+            cli => cli.Facilities.AddFacilityMidAsync, r =>
             {
                 if (!r.Added) Console.WriteLine("The facility already had this MID: nothing changed.");
                 Print(r.Facility);
@@ -40,19 +40,11 @@ internal static class FacilityCommands
             ]),
 
         Verb.Create<SearchFacilitiesRequest, SearchFacilitiesResponse>("search", "Find facilities (all pages)",
-            async (cli, r) =>
+            (cli, r) => Pages.AllAsync(token =>
             {
-                var all = new SearchFacilitiesResponse();
-                r.Page ??= new();
-                await Pages.EachAsync(async token =>
-                {
-                    r.Page.PageToken = token;
-                    var page = await cli.Facilities.SearchFacilitiesAsync(r, cli.Call());
-                    all.Facilities.AddRange(page.Facilities);
-                    return page.Page.NextPageToken;
-                });
-                return all;
-            },
+                (r.Page ??= new()).PageToken = token;
+                return cli.Facilities.SearchFacilitiesAsync(r, cli.Call()).ResponseAsync;
+            }, page => page.Facilities, page => page.Page.NextPageToken),
             all => Table.Print(["FACILITY", "LEGAL NAME", "CITY", "STATE", "MIDS"],
                 all.Facilities.Select(f => new[] { f.FacilityId, f.LegalName, f.City, f.StateCode, string.Join(" ", f.Mids) })),
             i =>
@@ -64,7 +56,7 @@ internal static class FacilityCommands
             ]),
 
         Verb.Create<DeriveMidRequest, DeriveMidResponse>("derive-mid", "Derive an MID by 19 CFR Part 102 without storing anything",
-            (cli, r) => cli.Facilities.DeriveMidAsync(r, cli.Call()).ResponseAsync, r => Console.WriteLine(r.Mid), i =>
+            cli => cli.Facilities.DeriveMidAsync, r => Console.WriteLine(r.Mid), i =>
             [
                 i.Text("--name", "Manufacturer's name", (r, v) => r.ManufacturerName = v),
                 i.Text("--street", "Street-address line", (r, v) => r.StreetAddress = v),

@@ -1,3 +1,5 @@
+using Google.Protobuf;
+using Google.Protobuf.Collections;
 using Google.Protobuf.Reflection;
 using Rrm.Grpc.Common.V1;
 
@@ -54,11 +56,23 @@ internal static class Table
 
 internal static class Pages
 {
-    /// <summary>Fetches page after page: <paramref name="fetch"/> gets a page token and returns the next ("" after the last).</summary>
-    public static async Task EachAsync(Func<string, Task<string>> fetch)
+    /// <summary>
+    /// Every page of a list as one response: <paramref name="fetch"/> gets a page token and returns that page, whose
+    /// <paramref name="items"/> are gathered and whose <paramref name="next"/> token ("" after the last) is asked for next.
+    /// </summary>
+    public static async Task<TResponse> AllAsync<TResponse, TItem>(Func<string, Task<TResponse>> fetch,
+        Func<TResponse, RepeatedField<TItem>> items, Func<TResponse, string> next)
+        where TResponse : IMessage<TResponse>, new()
     {
+        var all = new TResponse();
         var token = "";
-        do token = await fetch(token);
+        do
+        {
+            var page = await fetch(token);
+            items(all).AddRange(items(page));
+            token = next(page);
+        }
         while (token.Length > 0);
+        return all;
     }
 }

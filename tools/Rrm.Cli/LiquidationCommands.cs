@@ -10,10 +10,10 @@ internal static class LiquidationCommands
     public static Command Create() => new("liquidation", "Suspension of liquidation, remedies at the border, and the customs instructions")
     {
         Verb.Create<GetFacilityStatusRequest, GetFacilityStatusResponse>("status", "What applies to the goods of the facility with this MID",
-            (cli, r) => cli.Liquidation.GetFacilityStatusAsync(r, cli.Call()).ResponseAsync, PrintStatus,
+            cli => cli.Liquidation.GetFacilityStatusAsync, PrintStatus,
             i => [i.Id("mid", "A Manufacturer Identification Code, e.g. MXIMPIND1250VIL", (r, v) => r.Mid = v)]),
         Verb.Create<CheckEntriesRequest, CheckEntriesResponse>("check", "Whether entries may liquidate (up to 1000 entry numbers)",
-            (cli, r) => cli.Liquidation.CheckEntriesAsync(r, cli.Call()).ResponseAsync,
+            cli => cli.Liquidation.CheckEntriesAsync,
             r => Table.Print(["ENTRY", "STATUS", "MID", "HELD SINCE", "LIQUIDATED", "LIQUIDATE BY", "CASE", "APPLY", "REMEDIES", "WHY"], r.Entries.Select(e => new[]
             {
                 e.EntryNumber, Enums.Text(e.Status), e.Mid, e.HeldSince.Text(), e.LiquidatedOn.Text(), e.LiquidateBy.Text(), e.CaseId,
@@ -22,7 +22,7 @@ internal static class LiquidationCommands
             i => [i.Ids("entry-numbers", "Entry numbers, XXX-NNNNNNN-N", (r, v) => r.EntryNumbers.AddRange(v))]),
         Verb.Create<ReportEntriesLiquidatedRequest, ReportEntriesLiquidatedResponse>("liquidated",
             "Report entries liquidated on a date (customs.system; up to 1000; several dates with --file)",
-            (cli, r) => cli.Liquidation.ReportEntriesLiquidatedAsync(r, cli.Call()).ResponseAsync,
+            cli => cli.Liquidation.ReportEntriesLiquidatedAsync,
             r => Console.WriteLine($"Recorded {r.Recorded:N0} liquidation(s); {r.AlreadyRecorded:N0} already recorded"),
             i =>
             [
@@ -33,19 +33,11 @@ internal static class LiquidationCommands
                 }),
             ]),
         Verb.Create<ListSuspensionsRequest, ListSuspensionsResponse>("orders", "List suspension and remedy orders (all pages)",
-            async (cli, r) =>
+            (cli, r) => Pages.AllAsync(token =>
             {
-                var all = new ListSuspensionsResponse();
-                r.Page ??= new();
-                await Pages.EachAsync(async token =>
-                {
-                    r.Page.PageToken = token;
-                    var page = await cli.Liquidation.ListSuspensionsAsync(r, cli.Call());
-                    all.Orders.AddRange(page.Orders);
-                    return page.Page.NextPageToken;
-                });
-                return all;
-            },
+                (r.Page ??= new()).PageToken = token;
+                return cli.Liquidation.ListSuspensionsAsync(r, cli.Call()).ResponseAsync;
+            }, page => page.Orders, page => page.Page.NextPageToken),
             r => PrintOrders(r.Orders), i =>
             [
                 i.Flag("--active", "Only orders in force", r => r.ActiveOnly = true),
@@ -54,7 +46,7 @@ internal static class LiquidationCommands
             ]),
         Instructions(),
         Verb.Create<GetCaseImpactRequest, GetCaseImpactResponse>("impact", "Entries and value held because of a case, by month",
-            (cli, r) => cli.Liquidation.GetCaseImpactAsync(r, cli.Call()).ResponseAsync, PrintImpact,
+            cli => cli.Liquidation.GetCaseImpactAsync, PrintImpact,
             i => [i.Id("case-id", "The case's id", (r, v) => r.CaseId = v)]),
     };
 
@@ -71,13 +63,11 @@ internal static class LiquidationCommands
             {
                 using var call = cli.Liquidation.WatchInstructions(new WatchInstructionsRequest { AfterSequence = cli.Parse.GetValue(after) }, cli.Stream());
                 if (!cli.AsJson) PrintInstructionHeader();
-                try
+                await cli.UntilInterruptedAsync(async () =>
                 {
                     await foreach (var update in call.ResponseStream.ReadAllAsync(cli.Cancellation))
                         if (Wanted(update.Instruction)) cli.Print(update, () => Console.WriteLine(string.Join("  ", InstructionRow(update.Instruction))));
-                }
-                catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cli.Cancellation.IsCancellationRequested) { }
-                catch (OperationCanceledException) when (cli.Cancellation.IsCancellationRequested) { }
+                });
                 return;
             }
             var all = new ListInstructionsResponse();

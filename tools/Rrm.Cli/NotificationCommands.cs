@@ -9,18 +9,14 @@ internal static class NotificationCommands
     public static Command Create() => new("notification", "Notifications to petitioners, Mexico, Treasury, Congress and the public")
     {
         Verb.Create<ListNotificationsRequest, ListNotificationsResponse>("list", "List notifications, oldest first (all pages)",
-            async (cli, r) =>
+            (cli, r) =>
             {
-                var all = new ListNotificationsResponse();
                 r.PageSize = 500;
-                await Pages.EachAsync(async token =>
+                return Pages.AllAsync(token =>
                 {
                     r.PageToken = token;
-                    var page = await cli.Notifications.ListNotificationsAsync(r, cli.Call());
-                    all.Notifications.AddRange(page.Notifications);
-                    return page.NextPageToken;
-                });
-                return all;
+                    return cli.Notifications.ListNotificationsAsync(r, cli.Call()).ResponseAsync;
+                }, page => page.Notifications, page => page.NextPageToken);
             },
             r => Table.Print(["NOTIFICATION", "EVENT", "TO", "LANG", "STATUS", "TRIES", "SUBJECT"], r.Notifications.Select(n => new[]
             {
@@ -34,13 +30,13 @@ internal static class NotificationCommands
                 i.Choice<NotificationStatus>("--status", "Only notifications in this status", (r, v) => r.Status = v),
             ]),
         Verb.Create<GetNotificationRequest, GetNotificationResponse>("show", "Show one notification: its text, attempts and last error",
-            (cli, r) => cli.Notifications.GetNotificationAsync(r, cli.Call()).ResponseAsync, r => Print(r.Notification),
+            cli => cli.Notifications.GetNotificationAsync, r => Print(r.Notification),
             i => [i.Id("notification-id", "The notification's id", (r, v) => r.NotificationId = v)]),
         Verb.Create<RetryNotificationRequest, RetryNotificationResponse>("retry", "Bring a dead notification back for another round of attempts",
-            (cli, r) => cli.Notifications.RetryNotificationAsync(r, cli.Call()).ResponseAsync, r => Print(r.Notification),
+            cli => cli.Notifications.RetryNotificationAsync, r => Print(r.Notification),
             i => [i.Id("notification-id", "The notification's id", (r, v) => r.NotificationId = v)]),
         Verb.Create<PreviewNotificationRequest, PreviewNotificationResponse>("preview", "Render a notification without sending it",
-            (cli, r) => cli.Notifications.PreviewNotificationAsync(r, cli.Call()).ResponseAsync,
+            cli => cli.Notifications.PreviewNotificationAsync,
             r =>
             {
                 Console.WriteLine($"Template  {r.Template} ({r.Language})");
@@ -59,7 +55,7 @@ internal static class NotificationCommands
         new Command("recipients", "The directory of recipients")
         {
             Verb.Create<ListRecipientsRequest, ListRecipientsResponse>("list", "List recipients",
-                (cli, r) => cli.Notifications.ListRecipientsAsync(r, cli.Call()).ResponseAsync,
+                cli => cli.Notifications.ListRecipientsAsync,
                 r => Table.Print(["RECIPIENT", "NAME", "ROLE", "CHANNEL", "ADDRESS", "LANG", "ACTIVE"], r.Recipients.Select(p => new[]
                 {
                     p.RecipientId, p.Name, Enums.Text(p.Role), Enums.Text(p.Channel), p.Address, p.Language, p.Active ? "yes" : "no",
@@ -70,7 +66,7 @@ internal static class NotificationCommands
                     i.Flag("--all", "Include deactivated recipients", r => r.IncludeInactive = true),
                 ]),
             Verb.Create<UpsertRecipientRequest, UpsertRecipientResponse>("save", "Add a recipient, or change one with --id",
-                (cli, r) => cli.Notifications.UpsertRecipientAsync(r, cli.Call()).ResponseAsync, r => Print(r.Recipient), i =>
+                cli => cli.Notifications.UpsertRecipientAsync, r => Print(r.Recipient), i =>
                 [
                     i.Text("--id", "The recipient to change (none: a new recipient)", (r, v) => r.RecipientId = v),
                     i.Text("--name", "Who it is, e.g. Senate Committee on Finance", (r, v) => r.Name = v),
@@ -81,7 +77,7 @@ internal static class NotificationCommands
                     i.Text("--webhook-secret", "The webhook's signing secret (never shown again)", (r, v) => r.WebhookSecret = v),
                 ]),
             Verb.Create<DeactivateRecipientRequest, DeactivateRecipientResponse>("deactivate", "Stop telling a recipient anything new",
-                (cli, r) => cli.Notifications.DeactivateRecipientAsync(r, cli.Call()).ResponseAsync, r => Print(r.Recipient),
+                cli => cli.Notifications.DeactivateRecipientAsync, r => Print(r.Recipient),
                 i => [i.Id("recipient-id", "The recipient's id", (r, v) => r.RecipientId = v)]),
         },
     };

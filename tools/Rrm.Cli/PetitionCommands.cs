@@ -8,7 +8,7 @@ internal static class PetitionCommands
     public static Command Create() => new("petition", "Petitions to the Interagency Labor Committee")
     {
         Verb.Create<SubmitPetitionRequest, SubmitPetitionResponse>("submit", "Record a received petition and start the ILC's 30-day review",
-            (cli, r) => cli.Petitions.SubmitPetitionAsync(r, cli.Call()).ResponseAsync, r => PrintPetition(r.Petition), i =>
+            cli => cli.Petitions.SubmitPetitionAsync, r => PrintPetition(r.Petition), i =>
             [
                 i.Text("--facility-id", "The registered facility (rrm facility register)", (r, v) => r.FacilityId = v),
                 i.Many("--allegation", $"What is alleged: {Enums.Choices<AllegationCategory>()}",
@@ -25,23 +25,15 @@ internal static class PetitionCommands
             ]),
 
         Verb.Create<GetPetitionRequest, GetPetitionResponse>("show", "Show one petition",
-            (cli, r) => cli.Petitions.GetPetitionAsync(r, cli.Call()).ResponseAsync, r => PrintPetition(r.Petition),
+            cli => cli.Petitions.GetPetitionAsync, r => PrintPetition(r.Petition),
             i => [i.Id("petition-id", "The petition's id", (r, v) => r.PetitionId = v)]),
 
         Verb.Create<ListPetitionsRequest, ListPetitionsResponse>("list", "List petitions, newest first (all pages)",
-            async (cli, r) =>
+            (cli, r) => Pages.AllAsync(token =>
             {
-                var all = new ListPetitionsResponse();
-                r.Page ??= new();
-                await Pages.EachAsync(async token =>
-                {
-                    r.Page.PageToken = token;
-                    var page = await cli.Petitions.ListPetitionsAsync(r, cli.Call());
-                    all.Petitions.AddRange(page.Petitions);
-                    return page.Page.NextPageToken;
-                });
-                return all;
-            },
+                (r.Page ??= new()).PageToken = token;
+                return cli.Petitions.ListPetitionsAsync(r, cli.Call()).ResponseAsync;
+            }, page => page.Petitions, page => page.Page.NextPageToken),
             all => Table.Print(["PETITION", "RECEIVED", "DUE", "STATUS", "FACILITY"],
                 all.Petitions.Select(p => new[] { p.PetitionId, p.ReceivedDate.Text(), p.ReviewDueDate.Text(), Enums.Text(p.Status), p.Facility.LegalName })),
             i =>
@@ -54,7 +46,7 @@ internal static class PetitionCommands
             ]),
 
         Verb.Create<RecordDeterminationRequest, RecordDeterminationResponse>("determine", "Record the ILC's determination",
-            (cli, r) => cli.Petitions.RecordDeterminationAsync(r, cli.Call()).ResponseAsync, r => PrintPetition(r.Petition), i =>
+            cli => cli.Petitions.RecordDeterminationAsync, r => PrintPetition(r.Petition), i =>
             [
                 i.Id("petition-id", "The petition's id", (r, v) => r.PetitionId = v),
                 i.Choice<DeterminationOutcome>("--outcome", "The ILC's finding", (r, v) => r.Outcome = v),
@@ -63,7 +55,7 @@ internal static class PetitionCommands
             ]),
 
         Verb.Create<WithdrawPetitionRequest, WithdrawPetitionResponse>("withdraw", "Withdraw a petition that has not been determined",
-            (cli, r) => cli.Petitions.WithdrawPetitionAsync(r, cli.Call()).ResponseAsync, r => PrintPetition(r.Petition), i =>
+            cli => cli.Petitions.WithdrawPetitionAsync, r => PrintPetition(r.Petition), i =>
             [
                 i.Id("petition-id", "The petition's id", (r, v) => r.PetitionId = v),
                 i.Date("--date", "Date of withdrawal (default: today)", (r, v) => r.WithdrawalDate = v),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace Rrm.Cli;
 
@@ -80,6 +81,14 @@ internal static class Verb
         }));
         return command;
     }
+
+    /// <summary>A command that sends one unary request (<c>cli =&gt; cli.Petitions.GetPetitionAsync</c>) with the token and deadline of every call.</summary>
+    public static Command Create<TRequest, TResponse>(string name, string description,
+        Func<CliContext, Func<TRequest, CallOptions, AsyncUnaryCall<TResponse>>> rpc, Action<TResponse> print,
+        Func<In<TRequest>, Input<TRequest>[]>? inputsOf = null)
+        where TRequest : IMessage<TRequest>, new()
+        where TResponse : IMessage =>
+        Create<TRequest, TResponse>(name, description, (cli, r) => rpc(cli)(r, cli.Call()).ResponseAsync, print, inputsOf);
 
     /// <summary>A command that runs on its own (streams, several calls).</summary>
     public static Command Custom(string name, string description, Func<CliContext, Task> run, params Symbol[] symbols)
