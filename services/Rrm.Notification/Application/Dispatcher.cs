@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Rrm.Notification.Data;
 using Rrm.Notification.Domain;
 using Rrm.ServiceDefaults.Data;
+using Rrm.ServiceDefaults.Hosting;
 using Rrm.ServiceDefaults.Telemetry;
 
 namespace Rrm.Notification.Application;
@@ -121,7 +122,7 @@ internal sealed class Dispatcher(
         {
             // Only the class of the failure is kept and logged: the servers' answers can name the recipient (docs/security.md).
             var reason = DeliveryFailedException.Describe(e);
-            notice.MarkFailed(reason, options.Value.MaxAttempts, clock.GetUtcNow() + Backoff(notice.Attempts));
+            notice.MarkFailed(reason, options.Value.MaxAttempts, clock.GetUtcNow() + RetryBackoff.Delay(notice.Attempts, options.Value.RetryBaseDelay, options.Value.RetryMaxDelay));
             var channel = new KeyValuePair<string, object?>("channel", $"{notice.Channel}");
             RrmMetrics.NotificationAttemptsFailed.Add(1, channel);
             if (notice.Status == NoticeStatus.Dead) RrmMetrics.NotificationsDead.Add(1, channel);
@@ -167,13 +168,5 @@ internal sealed class Dispatcher(
         var recipient = await db.Recipients.AsNoTracking().SingleAsync(r => r.Id == notice.RecipientId, ct);
         if (notice.Channel == Channel.Webhook) await services.GetRequiredService<WebhookSender>().SendAsync(notice, recipient, ct);
         else await services.GetRequiredService<EmailSender>().SendAsync(notice, notice.Address, ct);
-    }
-
-    /// <summary>Exponential from the base delay, with ±20% jitter, up to the maximum.</summary>
-    private TimeSpan Backoff(int attempts)
-    {
-        var o = options.Value;
-        var delay = Math.Min(o.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempts - 1, 30)), o.RetryMaxDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(delay * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Data;
+using Rrm.ServiceDefaults.Hosting;
 using Rrm.ServiceDefaults.Telemetry;
 
 namespace Rrm.ServiceDefaults.Deadlines;
@@ -20,6 +21,8 @@ public sealed class DeadlineScheduler<TDb>(
     IOptions<DeadlineOptions> options,
     ILogger<DeadlineScheduler<TDb>> logger) : BackgroundService where TDb : RrmDbContext
 {
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(2);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -87,8 +90,7 @@ public sealed class DeadlineScheduler<TDb>(
         var deadline = await db.Deadlines.SingleAsync(d => d.Id == id, cancellationToken);
         deadline.Attempts++;
         deadline.LastError = error.Message.Length > 2000 ? error.Message[..2000] : error.Message;
-        var backoff = Math.Min(Math.Pow(2, Math.Min(deadline.Attempts, 30)), options.Value.MaxBackoff.TotalSeconds);
-        deadline.NextAttemptAt = now + TimeSpan.FromSeconds(backoff);
+        deadline.NextAttemptAt = now + RetryBackoff.Delay(deadline.Attempts, FirstRetry, options.Value.MaxBackoff);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogError(error, "Deadline {DeadlineKey} ({DeadlineKind}) failed, attempt {Attempts}; next at {NextAttemptAt}",
             deadline.Key, deadline.Kind, deadline.Attempts, deadline.NextAttemptAt);

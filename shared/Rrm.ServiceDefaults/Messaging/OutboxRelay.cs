@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Data;
+using Rrm.ServiceDefaults.Hosting;
 using Rrm.ServiceDefaults.Telemetry;
 
 namespace Rrm.ServiceDefaults.Messaging;
@@ -24,6 +25,8 @@ public sealed class OutboxRelay<TDb>(
     FeedPublisher feed,
     ILogger<OutboxRelay<TDb>> logger) : BackgroundService where TDb : RrmDbContext
 {
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(2);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var schema = await SchemaAsync(stoppingToken);
@@ -78,7 +81,7 @@ public sealed class OutboxRelay<TDb>(
             {
                 row.Attempts++;
                 row.LastError = Truncate(e.Message, 2000);
-                row.NextAttemptAt = DateTimeOffset.UtcNow + Backoff(row.Attempts);
+                row.NextAttemptAt = DateTimeOffset.UtcNow + RetryBackoff.Delay(row.Attempts, FirstRetry, options.Value.MaxBackoff);
                 RrmMetrics.OutboxFailed.Add(1);
                 logger.LogWarning("Publishing outbox message {MessageId} ({Type}) failed, attempt {Attempts}; next at {NextAttemptAt}: {Error}",
                     row.MessageId, row.Type, row.Attempts, row.NextAttemptAt, e.Message);
@@ -103,12 +106,6 @@ public sealed class OutboxRelay<TDb>(
         }
         var message = row.Deserialize();
         await publisher.Publish(message, message.GetType(), context => context.MessageId = row.MessageId, cancellationToken);
-    }
-
-    private TimeSpan Backoff(int attempts)
-    {
-        var seconds = Math.Min(Math.Pow(2, Math.Min(attempts, 30)), options.Value.MaxBackoff.TotalSeconds);
-        return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
