@@ -26,16 +26,14 @@ public static class NotificationModule
         builder.Services.AddDatabaseGauge<NotificationDbContext>(new("rrm.notifications", "Notifications by status (dead ones wait for RetryNotification)", "status",
             "SELECT status, count(*) FROM notification.notifications GROUP BY status"));
         // Notices are made in the order of the events, so each stakeholder hears of a case's steps in order.
-        builder.AddServiceMessaging(ServiceName, bus => bus.AddConsumersInOrder($"{ServiceName}-events",
-            typeof(EventNotifier<>).Assembly.GetTypes().Where(t => !t.IsAbstract && t.BaseType is { IsGenericType: true } b
-                && b.GetGenericTypeDefinition() == typeof(EventNotifier<>))));
+        builder.AddServiceMessaging(ServiceName, bus => bus.AddConsumersInOrder($"{ServiceName}-events", EventNotifiers.Consumers));
         builder.Services.AddValidatedOptions<NotificationOptions>(NotificationOptions.SectionName);
         builder.Services.AddDatabaseNotificationChannel(Dispatcher.NotifyChannel);
         builder.Services.AddSingleton<TemplateRenderer>();
         builder.Services.AddScoped<NotificationPlanner>();
         builder.Services.AddSingleton<EmailSender>();
         builder.Services.AddSingleton<WebhookSender>();
-        builder.Services.AddSingleton<PetitionerContacts>();
+        builder.Services.AddSingleton<IPetitionerContacts, PetitionerContacts>();
         builder.Services.AddHostedService<Dispatcher>();
         builder.Services.AddSingleton<WebhookTargets>();
         builder.Services.AddHttpClient(WebhookSender.ClientName, (sp, client) =>

@@ -77,7 +77,7 @@ public sealed class TelemetryExportTests(ITestOutputHelper output)
         var publish = spans.Below(relay).Single(s => s.Scope == "MassTransit" && s.Item.Kind == Span.Types.SpanKind.Producer);
         Assert.Equal("petition", publish.Service);
         var consume = spans.Below(publish).Single(s => s.Scope == "MassTransit" && s.Item.Kind == Span.Types.SpanKind.Consumer
-            && Attribute(s, "messaging.masstransit.consumer_type") == "Rrm.Notification.Messaging.PetitionReceivedNotifier");
+            && Attribute(s, "messaging.masstransit.consumer_type") == "Rrm.Notification.Messaging.EventNotifier<Rrm.Contracts.Events.PetitionReceived>");
         Assert.Equal("notification", consume.Service);
         var consumerQuery = spans.Below(consume).Single(s => s.Scope == "Npgsql" && Attribute(s, "db.query.text")?.Contains("INSERT INTO notification.received_events") == true);
         Assert.Equal(("notification", "postgresql"), (consumerQuery.Service, Attribute(consumerQuery, "db.system.name")));
@@ -157,7 +157,7 @@ public sealed class TelemetryExportTests(ITestOutputHelper output)
             Need("MassTransit's receive", s => s.Scope == "MassTransit" && s.Item.Kind == Span.Types.SpanKind.Consumer && s.Service == "notification"
                 && Attribute(s, "messaging.operation") == "receive");
             Need("MassTransit's consume", s => s.Scope == "MassTransit" && s.Item.Kind == Span.Types.SpanKind.Consumer && s.Service == "notification"
-                && Attribute(s, "messaging.masstransit.consumer_type") == "Rrm.Notification.Messaging.PetitionReceivedNotifier");
+                && Attribute(s, "messaging.masstransit.consumer_type") == "Rrm.Notification.Messaging.EventNotifier<Rrm.Contracts.Events.PetitionReceived>");
             Need("the consumer's insert", s => s.Scope == "Npgsql" && s.Service == "notification" && Attribute(s, "db.query.text")?.Contains("INSERT INTO notification.received_events") == true);
             return missing;
         }

@@ -15,11 +15,14 @@ public abstract class IdempotentConsumer<TMessage, TDb>(TDb db, ILogger logger) 
 {
     protected TDb Db { get; } = db;
 
+    /// <summary>The consumer's name in the inbox: a message is handled once by each consumer.</summary>
+    protected virtual string Name => GetType().Name;
+
     public async Task Consume(ConsumeContext<TMessage> context)
     {
         var messageId = context.MessageId
             ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} arrived without a message id.");
-        var consumer = GetType().Name;
+        var consumer = Name;
         await using var transaction = await Db.Database.BeginTransactionAsync(context.CancellationToken);
         var recordMessage = $$"""INSERT INTO "{{Db.Schema}}".inbox_messages (message_id, consumer, processed_at) VALUES ({0}, {1}, now()) ON CONFLICT DO NOTHING""";
         var inserted = await Db.Database.ExecuteSqlRawAsync(recordMessage, [messageId, consumer], context.CancellationToken);
