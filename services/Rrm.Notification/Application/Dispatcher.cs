@@ -129,7 +129,7 @@ internal sealed class Dispatcher(
             logger.LogWarning("Notification {NotificationId} ({Template}) to a {RecipientRole} failed, attempt {Attempts}: {Error}; {Outcome}",
                 notice.Id, notice.Template, notice.Role, notice.Attempts, reason, notice.Status == NoticeStatus.Dead ? "dead" : $"next at {notice.NextAttemptAt:O}");
             // A failure of this code rather than of the recipient: where it happened, still without any message text.
-            if (e is not (DeliveryFailedException or global::Grpc.Core.RpcException or OperationCanceledException or TimeoutException))
+            if (e is not (DeliveryFailedException or OperationCanceledException or TimeoutException))
                 logger.LogError("Notification {NotificationId}: unexpected {ExceptionType} while delivering{NewLine}{StackTrace}",
                     notice.Id, e.GetType().FullName, Environment.NewLine, e.StackTrace);
         }
@@ -160,7 +160,7 @@ internal sealed class Dispatcher(
     {
         if (notice.IsForPetitioner)
         {
-            var address = await services.GetRequiredService<PetitionerContacts>().EmailAsync(notice.PetitionId!.Value, ct)
+            var address = await services.GetRequiredService<IPetitionerContacts>().EmailAsync(notice.PetitionId!.Value, ct)
                 ?? throw new DeliveryFailedException("petitioner has no contact e-mail address");
             await services.GetRequiredService<EmailSender>().SendAsync(notice, address, ct);
             return;

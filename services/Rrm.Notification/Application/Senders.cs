@@ -6,15 +6,12 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Grpc.Core;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using MimeKit.Text;
-using Rrm.Grpc.Petition.V1;
 using Rrm.Notification.Domain;
-using Rrm.ServiceDefaults.Security;
 
 namespace Rrm.Notification.Application;
 
@@ -166,7 +163,6 @@ internal sealed class DeliveryFailedException(string reason) : Exception(reason)
     public static string Describe(Exception e) => e switch
     {
         DeliveryFailedException d => d.Message,
-        RpcException r => $"petition service {r.StatusCode}", // reading the petitioner's address
         OperationCanceledException or TimeoutException => "timeout",
         _ => $"internal error ({e.GetType().Name})",
     };
@@ -229,23 +225,4 @@ internal sealed class WebhookSender(IHttpClientFactory http, IOptions<Notificati
 
     public static string Sign(string secret, string timestamp, string body) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
-}
-
-/// <summary>
-/// Petitioners' addresses, read from the Petition service at each attempt and never stored here. The service shows its
-/// own token (<see cref="ServiceToken"/>) with the read-only role petition.contact-reader, which allows GetPetition and
-/// nothing else: the one in Auth:ServiceTokenFile, or in development one minted with the local key (docs/security.md).
-/// </summary>
-internal sealed class PetitionerContacts(PetitionService.PetitionServiceClient petitions, ServiceToken token)
-{
-    /// <summary>The petitioner's e-mail address, or null when the petition has none.</summary>
-    public async Task<string?> EmailAsync(Guid petitionId, CancellationToken ct)
-    {
-        Metadata headers;
-        try { headers = token.Headers(); }
-        catch (ServiceTokenUnavailableException) { throw new DeliveryFailedException("petition service token unavailable"); }
-        var petition = (await petitions.GetPetitionAsync(new GetPetitionRequest { PetitionId = petitionId.ToString() }, headers,
-            DateTime.UtcNow.AddSeconds(10), ct)).Petition;
-        return petition.Petitioner is { Anonymous: false, ContactEmail.Length: > 0 } p ? p.ContactEmail : null;
-    }
 }
