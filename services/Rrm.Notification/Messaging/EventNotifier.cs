@@ -8,7 +8,7 @@ namespace Rrm.Notification.Messaging;
 
 /// <summary>
 /// Records an event and makes its notifications, once per message (the inbox). One consumer, closed over each of
-/// <see cref="Events"/>; all of them share the one ordered queue notification-events (NotificationModule), so each
+/// <see cref="EventNotifiers.Events"/>; all of them share the one ordered queue notification-events (NotificationModule), so each
 /// stakeholder hears of a case's steps in the order they happened.
 /// </summary>
 internal sealed class EventNotifier<TEvent>(NotificationDbContext db, NotificationPlanner planner, ILogger<EventNotifier<TEvent>> logger)

@@ -4,7 +4,7 @@ namespace Rrm.ServiceDefaults.Deadlines;
 
 /// <summary>
 /// Handles due deadlines of one kind. It runs inside the scheduler's transaction: whatever it changes
-/// in <paramref name="db"/> (state, outbox events) commits together with the deadline's firing, once.
+/// in the <see cref="RrmDbContext"/> it is given (state, outbox events) commits together with the deadline's firing, once.
 /// </summary>
 public interface IDeadlineHandler
 {
