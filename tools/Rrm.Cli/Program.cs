@@ -10,7 +10,7 @@ var root = new RootCommand("""
 {
     FacilityCommands.Create(),
     PetitionCommands.Create(),
-    CaseCommands.Create(),
+    ReviewCommands.Create(),
     LiquidationCommands.Create(),
     NotificationCommands.Create(),
     TokenCommand.Create(),

@@ -5,8 +5,8 @@ using Rrm.Grpc.Review.V1;
 
 namespace Rrm.Cli;
 
-/// <summary>Enforcement cases (the Review service): every act, and the reads.</summary>
-internal static class CaseCommands
+/// <summary>The Review service's enforcement cases (<c>rrm case …</c>): every act, and the reads.</summary>
+internal static class ReviewCommands
 {
     public static Command Create() => new("case", "Enforcement cases: the request for review to Mexico, remediation, panels and remedies")
     {
@@ -179,7 +179,7 @@ internal static class CaseCommands
 
     private static string PublicHistory()
     {
-        using var stream = typeof(CaseCommands).Assembly.GetManifestResourceStream("rrm-public-history.csv")!;
+        using var stream = typeof(ReviewCommands).Assembly.GetManifestResourceStream("rrm-public-history.csv")!;
         return new StreamReader(stream).ReadToEnd();
     }
 }
