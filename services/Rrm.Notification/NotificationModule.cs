@@ -28,7 +28,7 @@ public static class NotificationModule
         // Notices are made in the order of the events, so each stakeholder hears of a case's steps in order.
         builder.AddServiceMessaging(ServiceName, bus => bus.AddConsumersInOrder($"{ServiceName}-events", EventNotifiers.Consumers));
         builder.Services.AddValidatedOptions<NotificationOptions>(NotificationOptions.SectionName);
-        builder.Services.AddDatabaseNotificationChannel(Dispatcher.NotifyChannel);
+        builder.Services.AddDatabaseNotificationChannel(NotificationDbContext.NoticesChannel);
         builder.Services.AddSingleton<TemplateRenderer>();
         builder.Services.AddScoped<NotificationPlanner>();
         builder.Services.AddSingleton<EmailSender>();

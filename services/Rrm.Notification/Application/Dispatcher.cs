@@ -24,7 +24,6 @@ internal sealed class Dispatcher(
     TimeProvider clock,
     ILogger<Dispatcher> logger) : BackgroundService
 {
-    public const string NotifyChannel = "notification_notices";
     private static readonly TimeSpan OutcomeRetry = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<Guid, Task> _inFlight = new();
@@ -33,7 +32,7 @@ internal sealed class Dispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var wakeUps = notifications.Listen(NotifyChannel);
+        using var wakeUps = notifications.Listen(NotificationDbContext.NoticesChannel);
         while (!stoppingToken.IsCancellationRequested)
         {
             var finishedBefore = Volatile.Read(ref _finished);

@@ -9,6 +9,9 @@ public sealed class NotificationDbContext(DbContextOptions<NotificationDbContext
 {
     public const string SchemaName = "notification";
 
+    /// <summary>The LISTEN/NOTIFY channel a trigger signals on when a notification is added (the dispatcher wakes up).</summary>
+    public const string NoticesChannel = "notification_notices";
+
     public DbSet<ReceivedEvent> ReceivedEvents => Set<ReceivedEvent>();
     public DbSet<Recipient> Recipients => Set<Recipient>();
     public DbSet<Notice> Notices => Set<Notice>();

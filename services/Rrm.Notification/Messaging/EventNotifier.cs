@@ -7,9 +7,8 @@ using Rrm.ServiceDefaults.Messaging;
 namespace Rrm.Notification.Messaging;
 
 /// <summary>
-/// Records an event and makes its notifications, once per message (the inbox). One consumer, closed over each of
-/// <see cref="EventNotifiers.Events"/>; all of them share the one ordered queue notification-events (NotificationModule), so each
-/// stakeholder hears of a case's steps in the order they happened.
+/// Records an event and makes its notifications, once per message (the inbox). Registered closed over each of
+/// <see cref="EventNotifiers.Events"/>, all on the one ordered queue notification-events (NotificationModule).
 /// </summary>
 internal sealed class EventNotifier<TEvent>(NotificationDbContext db, NotificationPlanner planner, ILogger<EventNotifier<TEvent>> logger)
     : IdempotentConsumer<TEvent, NotificationDbContext>(db, logger) where TEvent : class

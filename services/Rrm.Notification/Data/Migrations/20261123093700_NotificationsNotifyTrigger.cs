@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Rrm.Notification.Application;
 using Rrm.ServiceDefaults.Data;
 
 namespace Rrm.Notification.Data.Migrations;
@@ -11,7 +10,7 @@ namespace Rrm.Notification.Data.Migrations;
 public sealed class NotificationsNotifyTrigger : Migration
 {
     protected override void Up(MigrationBuilder migrationBuilder) =>
-        migrationBuilder.CreateNotifyTrigger(NotificationDbContext.SchemaName, "notifications", Dispatcher.NotifyChannel, "id");
+        migrationBuilder.CreateNotifyTrigger(NotificationDbContext.SchemaName, "notifications", NotificationDbContext.NoticesChannel, "id");
 
     protected override void Down(MigrationBuilder migrationBuilder) =>
         migrationBuilder.DropNotifyTrigger(NotificationDbContext.SchemaName, "notifications");
