@@ -4,7 +4,7 @@ using Grpc.Core;
 using RabbitMQ.Client;
 using Rrm.Grpc.Common.V1;
 using Rrm.Grpc.Petition.V1;
-using Rrm.ServiceDefaults.Hosting;
+using Rrm.ServiceDefaults.Reference;
 using Rrm.ServiceDefaults.Security;
 using Rrm.Testing;
 

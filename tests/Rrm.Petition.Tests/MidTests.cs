@@ -1,5 +1,5 @@
 using Rrm.Petition.Domain;
-using Rrm.ServiceDefaults.Text;
+using Rrm.ServiceDefaults.Reference;
 
 namespace Rrm.Petition.Tests;
 

@@ -1,6 +1,5 @@
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Reference;
-using Rrm.ServiceDefaults.Text;
 
 namespace Rrm.Petition.Domain;
 

@@ -1,4 +1,4 @@
-using Rrm.ServiceDefaults.Hosting;
+using Rrm.ServiceDefaults.Reference;
 
 namespace Rrm.Petition.Domain;
 

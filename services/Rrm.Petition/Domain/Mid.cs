@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Rrm.ServiceDefaults.Text;
+using Rrm.ServiceDefaults.Reference;
 
 namespace Rrm.Petition.Domain;
 

@@ -5,7 +5,6 @@ using Rrm.Petition.Application;
 using Rrm.Petition.Data;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
-using Rrm.ServiceDefaults.Hosting;
 using Rrm.ServiceDefaults.Security;
 using Domain = Rrm.Petition.Domain;
 using Rrm.ServiceDefaults.Reference;

@@ -3,7 +3,7 @@ using Rrm.Review.Data;
 using Rrm.Review.Domain;
 using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Deadlines;
-using Rrm.ServiceDefaults.Hosting;
+using Rrm.ServiceDefaults.Reference;
 
 namespace Rrm.Review.Application;
 

@@ -10,7 +10,6 @@ using Rrm.Review.Application;
 using Rrm.Review.Data;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
-using Rrm.ServiceDefaults.Hosting;
 using Rrm.ServiceDefaults.Reference;
 using Domain = Rrm.Review.Domain;
 

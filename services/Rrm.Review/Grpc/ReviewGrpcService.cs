@@ -6,7 +6,6 @@ using Rrm.Review.Application;
 using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
-using Rrm.ServiceDefaults.Hosting;
 using Rrm.ServiceDefaults.Reference;
 using Rrm.ServiceDefaults.Security;
 using Domain = Rrm.Review.Domain;

@@ -9,7 +9,7 @@ using Rrm.Grpc.Liquidation.V1;
 using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Errors;
 using Rrm.ServiceDefaults.Grpc;
-using Rrm.ServiceDefaults.Hosting;
+using Rrm.ServiceDefaults.Reference;
 using Rrm.TariffLiquidation.Data;
 using Domain = Rrm.TariffLiquidation.Domain;
 

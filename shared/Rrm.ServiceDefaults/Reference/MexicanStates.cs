@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 
-using Rrm.ServiceDefaults.Text;
 
 namespace Rrm.ServiceDefaults.Reference;
 

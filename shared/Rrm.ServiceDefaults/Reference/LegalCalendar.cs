@@ -1,4 +1,4 @@
-namespace Rrm.ServiceDefaults.Hosting;
+namespace Rrm.ServiceDefaults.Reference;
 
 /// <summary>
 /// Legal dates are Washington dates (DESIGN.md §3): acts default to today in America/New_York, and a

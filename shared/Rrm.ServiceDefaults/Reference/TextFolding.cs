@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Rrm.ServiceDefaults.Text;
+namespace Rrm.ServiceDefaults.Reference;
 
 /// <summary>Accent- and case-insensitive forms of names, for matching, search and duplicate keys.</summary>
 /// <remarks>
