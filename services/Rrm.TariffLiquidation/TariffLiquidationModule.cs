@@ -38,7 +38,7 @@ public static class TariffLiquidationModule
         ]));
         builder.Services.AddValidatedOptions<LiquidationOptions>(LiquidationOptions.SectionName);
         EntryStreamLimits.Register(builder.Services);
-        builder.Services.AddDatabaseNotificationChannel(InstructionLedger.Channel);
+        builder.Services.AddDatabaseNotificationChannel(LiquidationDbContext.InstructionsChannel);
         builder.Services.AddHostedService<FeedTopology>();
         builder.Services.AddSingleton(new FeedBody(Mapping.ToFeedJson));
         builder.Services.AddScoped<InstructionLedger>();

@@ -10,6 +10,8 @@ namespace Rrm.Petition.Data;
 
 public sealed class PetitionDbContext(DbContextOptions<PetitionDbContext> options) : RrmDbContext(options, SchemaName)
 {
+    protected override bool RemembersRequestIds => true;
+
     public const string SchemaName = "petition";
 
     public DbSet<Facility> Facilities => Set<Facility>();

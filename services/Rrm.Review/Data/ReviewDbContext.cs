@@ -9,6 +9,8 @@ namespace Rrm.Review.Data;
 
 public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) : RrmDbContext(options, SchemaName)
 {
+    protected override bool RemembersRequestIds => true;
+
     public const string SchemaName = "review";
 
     /// <summary>Notified with the case id on each new timeline entry (a trigger, migration TimelineNotifyTrigger); WatchCase listens.</summary>

@@ -20,8 +20,6 @@ internal sealed class InstructionLedger(LiquidationDbContext db, FeedBody body)
 {
     public const string Exchange = "rrm.customs.instructions";
     public const string Schema = "rrm.liquidation.v1.CustomsInstruction";
-    /// <summary>NOTIFY channel of new ledger lines (WatchInstructions).</summary>
-    public const string Channel = "liquidation_instructions";
 
     /// <summary>Must run inside a transaction: the counter's row lock is held until it commits.</summary>
     public async Task IssueAsync(InstructionRecord instruction, CancellationToken ct)

@@ -11,6 +11,9 @@ public sealed class LiquidationDbContext(DbContextOptions<LiquidationDbContext> 
 {
     public const string SchemaName = "liquidation";
 
+    /// <summary>The LISTEN/NOTIFY channel a trigger signals on with the sequence of each new ledger line (WatchInstructions).</summary>
+    public const string InstructionsChannel = "liquidation_instructions";
+
     public DbSet<LiquidationOrder> Orders => Set<LiquidationOrder>();
     public DbSet<InstructionRecord> Instructions => Set<InstructionRecord>();
     public DbSet<CustomsEntry> Entries => Set<CustomsEntry>();

@@ -178,7 +178,7 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
     public async Task WatchAsync(long afterSequence, Func<CustomsInstruction, Task> write, CancellationToken ct)
     {
         if (afterSequence < 0) Validation.Reject("after_sequence", "must be 0 or a sequence number");
-        using var wakeUps = notifications.Listen(InstructionLedger.Channel);
+        using var wakeUps = notifications.Listen(LiquidationDbContext.InstructionsChannel);
         var position = afterSequence;
         while (!ct.IsCancellationRequested)
         {

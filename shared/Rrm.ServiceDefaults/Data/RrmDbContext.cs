@@ -17,6 +17,9 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
     public DbSet<ScheduledDeadline> Deadlines => Set<ScheduledDeadline>();
     public DbSet<ProcessedRequest> ProcessedRequests => Set<ProcessedRequest>();
 
+    /// <summary>Whether the service's commands take request ids (the command runner's processed_requests table).</summary>
+    protected virtual bool RemembersRequestIds => false;
+
     /// <summary>
     /// Runs <paramref name="read"/> in one snapshot (a read-only REPEATABLE READ transaction). An aggregate loads in
     /// several statements (split queries, then its timeline and counts); outside a transaction each sees the latest
@@ -101,15 +104,8 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
             e.HasKey(m => new { m.MessageId, m.Consumer });
             e.Property(m => m.Consumer).HasMaxLength(200);
         });
-        modelBuilder.Entity<ProcessedRequest>(e =>
-        {
-            e.ToTable("processed_requests");
-            e.HasKey(r => r.RequestId);
-            e.Property(r => r.RequestId).HasMaxLength(ProcessedRequest.MaxRequestIdLength);
-            e.Property(r => r.Operation).HasMaxLength(100);
-            e.Property(r => r.PayloadHash).HasMaxLength(64);
-            e.Property(r => r.ResultId).HasMaxLength(100);
-        });
+        if (RemembersRequestIds) MapProcessedRequests(modelBuilder);
+        else modelBuilder.Ignore<ProcessedRequest>();
         modelBuilder.Entity<ScheduledDeadline>(e =>
         {
             e.ToTable("scheduled_deadlines");
@@ -124,4 +120,15 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
                 .HasDatabaseName("ix_scheduled_deadlines_pending");
         });
     }
+
+    private static void MapProcessedRequests(ModelBuilder modelBuilder) =>
+        modelBuilder.Entity<ProcessedRequest>(e =>
+        {
+            e.ToTable("processed_requests");
+            e.HasKey(r => r.RequestId);
+            e.Property(r => r.RequestId).HasMaxLength(ProcessedRequest.MaxRequestIdLength);
+            e.Property(r => r.Operation).HasMaxLength(100);
+            e.Property(r => r.PayloadHash).HasMaxLength(64);
+            e.Property(r => r.ResultId).HasMaxLength(100);
+        });
 }

@@ -13,6 +13,13 @@ public sealed class DatabaseMigrator<TDb>(IServiceScopeFactory scopes, ILogger<D
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        var unknown = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Except(db.Database.GetMigrations()).ToList();
+        if (unknown.Count > 0)
+            // Before the first release each service's migrations were squashed into one (ADR 0002): a database made
+            // earlier has tables this build would try to create again.
+            throw new InvalidOperationException(
+                $"Schema {db.Schema} was made by migrations this build does not have ({string.Join(", ", unknown)}). " +
+                "A local database from before the pre-release migrations were squashed: recreate it (./rrm down; rm -rf .rrm/pg).");
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
         logger.LogInformation("Schema {Schema}: applied {Count} migration(s) {Migrations}", db.Schema, pending.Count, pending);

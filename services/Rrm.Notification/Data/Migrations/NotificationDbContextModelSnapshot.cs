@@ -18,7 +18,7 @@ namespace Rrm.Notification.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder
                 .HasDefaultSchema("notification")
-                .HasAnnotation("ProductVersion", "10.0.1")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -745,41 +745,6 @@ namespace Rrm.Notification.Data.Migrations
                         .HasDatabaseName("ix_recipients_role_active");
 
                     b.ToTable("recipients", "notification");
-                });
-
-            modelBuilder.Entity("Rrm.ServiceDefaults.Data.ProcessedRequest", b =>
-                {
-                    b.Property<string>("RequestId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("request_id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Operation")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("operation");
-
-                    b.Property<string>("PayloadHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("payload_hash");
-
-                    b.Property<string>("ResultId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("result_id");
-
-                    b.HasKey("RequestId")
-                        .HasName("pk_processed_requests");
-
-                    b.ToTable("processed_requests", "notification");
                 });
 
             modelBuilder.Entity("Rrm.ServiceDefaults.Deadlines.ScheduledDeadline", b =>

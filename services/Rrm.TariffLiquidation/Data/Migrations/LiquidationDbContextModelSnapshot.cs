@@ -24,41 +24,6 @@ namespace Rrm.TariffLiquidation.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Rrm.ServiceDefaults.Data.ProcessedRequest", b =>
-                {
-                    b.Property<string>("RequestId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("request_id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Operation")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("operation");
-
-                    b.Property<string>("PayloadHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("payload_hash");
-
-                    b.Property<string>("ResultId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("result_id");
-
-                    b.HasKey("RequestId")
-                        .HasName("pk_processed_requests");
-
-                    b.ToTable("processed_requests", "liquidation");
-                });
-
             modelBuilder.Entity("Rrm.ServiceDefaults.Deadlines.ScheduledDeadline", b =>
                 {
                     b.Property<long>("Id")

@@ -1,5 +1,7 @@
-﻿using System;
+using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using Rrm.ServiceDefaults.Data;
 
 #nullable disable
 
@@ -8,33 +10,27 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Rrm.Notification.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class DirectoryRulesNotifications : Migration
+    public partial class Initial : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<Guid>(
-                name: "case_id",
-                schema: "notification",
-                table: "received_events",
-                type: "uuid",
-                nullable: true);
+            migrationBuilder.EnsureSchema(
+                name: "notification");
 
-            migrationBuilder.AddColumn<string>(
-                name: "payload",
+            migrationBuilder.CreateTable(
+                name: "inbox_messages",
                 schema: "notification",
-                table: "received_events",
-                type: "jsonb",
-                nullable: false,
-                defaultValue: "");
-
-            migrationBuilder.AddColumn<bool>(
-                name: "replayed",
-                schema: "notification",
-                table: "received_events",
-                type: "boolean",
-                nullable: false,
-                defaultValue: false);
+                columns: table => new
+                {
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    consumer = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_inbox_messages", x => new { x.message_id, x.consumer });
+                });
 
             migrationBuilder.CreateTable(
                 name: "known_petitions",
@@ -84,6 +80,53 @@ namespace Rrm.Notification.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                schema: "notification",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    payload = table.Column<string>(type: "jsonb", nullable: false),
+                    trace_parent = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    exchange = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    routing_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    headers = table.Column<string>(type: "jsonb", nullable: true),
+                    body = table.Column<string>(type: "text", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox_messages", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "received_events",
+                schema: "notification",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    event_type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    petition_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    summary = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    payload = table.Column<string>(type: "jsonb", nullable: false),
+                    replayed = table.Column<bool>(type: "boolean", nullable: false),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_received_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "recipients",
                 schema: "notification",
                 columns: table => new
@@ -119,6 +162,29 @@ namespace Rrm.Notification.Data.Migrations
                     table.PrimaryKey("pk_rules", x => x.id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "scheduled_deadlines",
+                schema: "notification",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    key = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    kind = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    payload = table.Column<string>(type: "jsonb", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    fired_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    cancelled_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_scheduled_deadlines", x => x.id);
+                });
+
             migrationBuilder.InsertData(
                 schema: "notification",
                 table: "rules",
@@ -150,8 +216,8 @@ namespace Rrm.Notification.Data.Migrations
                     { 23, "", "CaseResolved", "Petitioner", "petitioner-informed" },
                     { 24, "", "PanelRequested", "GovernmentOfMexico", "panel-request" },
                     { 25, "", "PanelRequested", "PublicAnnouncements", "panel-request" },
-                    { 26, "", "PanelDetermined", "SenateFinanceCommittee", "panel-report" },
-                    { 27, "", "PanelDetermined", "HouseWaysAndMeansCommittee", "panel-report" },
+                    { 26, "", "PanelDetermined", "SenateFinanceCommittee", "panel-report-congress" },
+                    { 27, "", "PanelDetermined", "HouseWaysAndMeansCommittee", "panel-report-congress" },
                     { 28, "", "PanelDetermined", "LaborAdvisoryCommittee", "panel-report" },
                     { 29, "", "PanelDetermined", "Petitioner", "panel-report" },
                     { 30, "", "PanelDetermined", "GovernmentOfMexico", "panel-report" },
@@ -167,14 +233,15 @@ namespace Rrm.Notification.Data.Migrations
                     { 40, "liquidationResumes=true", "CaseClosed", "TreasuryCbp", "resumption-direction" },
                     { 41, "", "CaseClosed", "UstrCaseOfficer", "case-closed" },
                     { 42, "", "CaseDeadlineApproaching", "UstrCaseOfficer", "deadline-reminder" },
-                    { 43, "", "CaseDeadlineMissed", "UstrCaseOfficer", "deadline-missed" }
+                    { 43, "", "CaseDeadlineMissed", "UstrCaseOfficer", "deadline-missed" },
+                    { 44, "", "LiquidationSuspensionDirected", "TreasuryCbp", "suspension-directed" },
+                    { 45, "case.origin=petition&!PanelRequested", "CaseResolved", "SenateFinanceCommittee", "no-panel-certification" },
+                    { 46, "case.origin=petition&!PanelRequested", "CaseResolved", "HouseWaysAndMeansCommittee", "no-panel-certification" },
+                    { 47, "case.origin=petition&finalState=closed_other&!PanelRequested", "CaseClosed", "SenateFinanceCommittee", "no-panel-certification" },
+                    { 48, "case.origin=petition&finalState=closed_other&!PanelRequested", "CaseClosed", "HouseWaysAndMeansCommittee", "no-panel-certification" },
+                    { 49, "", "PanelRequested", "SenateFinanceCommittee", "panel-request" },
+                    { 50, "", "PanelRequested", "HouseWaysAndMeansCommittee", "panel-request" }
                 });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_received_events_case_id",
-                schema: "notification",
-                table: "received_events",
-                column: "case_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_notifications_case_id",
@@ -215,6 +282,39 @@ namespace Rrm.Notification.Data.Migrations
                 column: "recipient_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_message_id",
+                schema: "notification",
+                table: "outbox_messages",
+                column: "message_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_pending",
+                schema: "notification",
+                table: "outbox_messages",
+                column: "next_attempt_at",
+                filter: "processed_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_received_events_case_id",
+                schema: "notification",
+                table: "received_events",
+                column: "case_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_received_events_message_id",
+                schema: "notification",
+                table: "received_events",
+                column: "message_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_received_events_petition_id",
+                schema: "notification",
+                table: "received_events",
+                column: "petition_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_recipients_role_active",
                 schema: "notification",
                 table: "recipients",
@@ -225,17 +325,50 @@ namespace Rrm.Notification.Data.Migrations
                 schema: "notification",
                 table: "rules",
                 column: "event_type");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_scheduled_deadlines_key",
+                schema: "notification",
+                table: "scheduled_deadlines",
+                column: "key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_scheduled_deadlines_pending",
+                schema: "notification",
+                table: "scheduled_deadlines",
+                column: "next_attempt_at",
+                filter: "fired_at IS NULL AND cancelled_at IS NULL");
+
+            // Hand-written (raw SQL, not in the model): NOTIFY triggers that wake the outbox relay and the listeners of new rows.
+            migrationBuilder.CreateOutboxNotifyTrigger(NotificationDbContext.SchemaName);
+            migrationBuilder.CreateNotifyTrigger(NotificationDbContext.SchemaName, "notifications", NotificationDbContext.NoticesChannel, "id");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropOutboxNotifyTrigger(NotificationDbContext.SchemaName);
+            migrationBuilder.DropNotifyTrigger(NotificationDbContext.SchemaName, "notifications");
+
+            migrationBuilder.DropTable(
+                name: "inbox_messages",
+                schema: "notification");
+
             migrationBuilder.DropTable(
                 name: "known_petitions",
                 schema: "notification");
 
             migrationBuilder.DropTable(
                 name: "notifications",
+                schema: "notification");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages",
+                schema: "notification");
+
+            migrationBuilder.DropTable(
+                name: "received_events",
                 schema: "notification");
 
             migrationBuilder.DropTable(
@@ -246,25 +379,9 @@ namespace Rrm.Notification.Data.Migrations
                 name: "rules",
                 schema: "notification");
 
-            migrationBuilder.DropIndex(
-                name: "ix_received_events_case_id",
-                schema: "notification",
-                table: "received_events");
-
-            migrationBuilder.DropColumn(
-                name: "case_id",
-                schema: "notification",
-                table: "received_events");
-
-            migrationBuilder.DropColumn(
-                name: "payload",
-                schema: "notification",
-                table: "received_events");
-
-            migrationBuilder.DropColumn(
-                name: "replayed",
-                schema: "notification",
-                table: "received_events");
+            migrationBuilder.DropTable(
+                name: "scheduled_deadlines",
+                schema: "notification");
         }
     }
 }

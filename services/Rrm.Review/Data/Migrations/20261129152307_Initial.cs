@@ -1,18 +1,22 @@
-﻿using System;
+using System;
 using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using Rrm.ServiceDefaults.Data;
 
 #nullable disable
 
 namespace Rrm.Review.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class Cases : Migration
+    public partial class Initial : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.EnsureSchema(
+                name: "review");
+
             migrationBuilder.CreateTable(
                 name: "cases",
                 schema: "review",
@@ -37,6 +41,8 @@ namespace Rrm.Review.Data.Migrations
                     facility_mids = table.Column<List<string>>(type: "text[]", nullable: false),
                     state = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
                     liquidation_suspended = table.Column<bool>(type: "boolean", nullable: false),
+                    liquidation_suspension_unknown = table.Column<bool>(type: "boolean", nullable: false),
+                    ustr_ordinal = table.Column<int>(type: "integer", nullable: true),
                     opened_on = table.Column<DateOnly>(type: "date", nullable: false),
                     petition_received_on = table.Column<DateOnly>(type: "date", nullable: true),
                     ilc_determination_on = table.Column<DateOnly>(type: "date", nullable: true),
@@ -55,12 +61,53 @@ namespace Rrm.Review.Data.Migrations
                     timeline_length = table.Column<int>(type: "integer", nullable: false),
                     last_act_date = table.Column<DateOnly>(type: "date", nullable: false),
                     last_act_fingerprint = table.Column<string>(type: "character varying(30000)", maxLength: 30000, nullable: false),
+                    pending_lapse = table.Column<string>(type: "jsonb", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_cases", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "inbox_messages",
+                schema: "review",
+                columns: table => new
+                {
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    consumer = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_inbox_messages", x => new { x.message_id, x.consumer });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                schema: "review",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    payload = table.Column<string>(type: "jsonb", nullable: false),
+                    trace_parent = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    exchange = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    routing_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    headers = table.Column<string>(type: "jsonb", nullable: true),
+                    body = table.Column<string>(type: "text", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox_messages", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -77,6 +124,29 @@ namespace Rrm.Review.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_processed_requests", x => x.request_id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "scheduled_deadlines",
+                schema: "review",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    key = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    kind = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    payload = table.Column<string>(type: "jsonb", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    fired_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    cancelled_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    last_error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_scheduled_deadlines", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -172,7 +242,8 @@ namespace Rrm.Review.Data.Migrations
                     note = table.Column<string>(type: "character varying(10000)", maxLength: 10000, nullable: false),
                     deadline_kind = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     due_date = table.Column<DateOnly>(type: "date", nullable: true),
-                    confidential = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                    confidential = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    source = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -231,10 +302,38 @@ namespace Rrm.Review.Data.Migrations
                 column: "state");
 
             migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_message_id",
+                schema: "review",
+                table: "outbox_messages",
+                column: "message_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_pending",
+                schema: "review",
+                table: "outbox_messages",
+                column: "next_attempt_at",
+                filter: "processed_at IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_remedies_case_id",
                 schema: "review",
                 table: "remedies",
                 column: "case_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_scheduled_deadlines_key",
+                schema: "review",
+                table: "scheduled_deadlines",
+                column: "key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_scheduled_deadlines_pending",
+                schema: "review",
+                table: "scheduled_deadlines",
+                column: "next_attempt_at",
+                filter: "fired_at IS NULL AND cancelled_at IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_timeline_entries_case_id_position",
@@ -242,13 +341,28 @@ namespace Rrm.Review.Data.Migrations
                 table: "timeline_entries",
                 columns: new[] { "case_id", "position" },
                 unique: true);
+
+            // Hand-written (raw SQL, not in the model): NOTIFY triggers that wake the outbox relay and the listeners of new rows.
+            migrationBuilder.CreateOutboxNotifyTrigger(ReviewDbContext.SchemaName);
+            migrationBuilder.CreateNotifyTrigger(ReviewDbContext.SchemaName, "timeline_entries", ReviewDbContext.TimelineChannel, "case_id");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropOutboxNotifyTrigger(ReviewDbContext.SchemaName);
+            migrationBuilder.DropNotifyTrigger(ReviewDbContext.SchemaName, "timeline_entries");
+
             migrationBuilder.DropTable(
                 name: "case_deadlines",
+                schema: "review");
+
+            migrationBuilder.DropTable(
+                name: "inbox_messages",
+                schema: "review");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages",
                 schema: "review");
 
             migrationBuilder.DropTable(
@@ -261,6 +375,10 @@ namespace Rrm.Review.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "remedies",
+                schema: "review");
+
+            migrationBuilder.DropTable(
+                name: "scheduled_deadlines",
                 schema: "review");
 
             migrationBuilder.DropTable(

@@ -12,8 +12,8 @@ using Rrm.Notification.Data;
 namespace Rrm.Notification.Data.Migrations
 {
     [DbContext(typeof(NotificationDbContext))]
-    [Migration("20261123093630_DirectoryRulesNotifications")]
-    partial class DirectoryRulesNotifications
+    [Migration("20261129152339_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -21,7 +21,7 @@ namespace Rrm.Notification.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder
                 .HasDefaultSchema("notification")
-                .HasAnnotation("ProductVersion", "10.0.5")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -432,7 +432,7 @@ namespace Rrm.Notification.Data.Migrations
                             Condition = "",
                             EventType = "PanelDetermined",
                             Role = "SenateFinanceCommittee",
-                            Template = "panel-report"
+                            Template = "panel-report-congress"
                         },
                         new
                         {
@@ -440,7 +440,7 @@ namespace Rrm.Notification.Data.Migrations
                             Condition = "",
                             EventType = "PanelDetermined",
                             Role = "HouseWaysAndMeansCommittee",
-                            Template = "panel-report"
+                            Template = "panel-report-congress"
                         },
                         new
                         {
@@ -569,6 +569,62 @@ namespace Rrm.Notification.Data.Migrations
                             EventType = "CaseDeadlineMissed",
                             Role = "UstrCaseOfficer",
                             Template = "deadline-missed"
+                        },
+                        new
+                        {
+                            Id = 44,
+                            Condition = "",
+                            EventType = "LiquidationSuspensionDirected",
+                            Role = "TreasuryCbp",
+                            Template = "suspension-directed"
+                        },
+                        new
+                        {
+                            Id = 45,
+                            Condition = "case.origin=petition&!PanelRequested",
+                            EventType = "CaseResolved",
+                            Role = "SenateFinanceCommittee",
+                            Template = "no-panel-certification"
+                        },
+                        new
+                        {
+                            Id = 46,
+                            Condition = "case.origin=petition&!PanelRequested",
+                            EventType = "CaseResolved",
+                            Role = "HouseWaysAndMeansCommittee",
+                            Template = "no-panel-certification"
+                        },
+                        new
+                        {
+                            Id = 47,
+                            Condition = "case.origin=petition&finalState=closed_other&!PanelRequested",
+                            EventType = "CaseClosed",
+                            Role = "SenateFinanceCommittee",
+                            Template = "no-panel-certification"
+                        },
+                        new
+                        {
+                            Id = 48,
+                            Condition = "case.origin=petition&finalState=closed_other&!PanelRequested",
+                            EventType = "CaseClosed",
+                            Role = "HouseWaysAndMeansCommittee",
+                            Template = "no-panel-certification"
+                        },
+                        new
+                        {
+                            Id = 49,
+                            Condition = "",
+                            EventType = "PanelRequested",
+                            Role = "SenateFinanceCommittee",
+                            Template = "panel-request"
+                        },
+                        new
+                        {
+                            Id = 50,
+                            Condition = "",
+                            EventType = "PanelRequested",
+                            Role = "HouseWaysAndMeansCommittee",
+                            Template = "panel-request"
                         });
                 });
 
@@ -692,41 +748,6 @@ namespace Rrm.Notification.Data.Migrations
                         .HasDatabaseName("ix_recipients_role_active");
 
                     b.ToTable("recipients", "notification");
-                });
-
-            modelBuilder.Entity("Rrm.ServiceDefaults.Data.ProcessedRequest", b =>
-                {
-                    b.Property<string>("RequestId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("request_id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Operation")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("operation");
-
-                    b.Property<string>("PayloadHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("payload_hash");
-
-                    b.Property<string>("ResultId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("result_id");
-
-                    b.HasKey("RequestId")
-                        .HasName("pk_processed_requests");
-
-                    b.ToTable("processed_requests", "notification");
                 });
 
             modelBuilder.Entity("Rrm.ServiceDefaults.Deadlines.ScheduledDeadline", b =>

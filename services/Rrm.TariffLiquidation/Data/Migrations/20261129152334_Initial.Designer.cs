@@ -13,8 +13,8 @@ using Rrm.TariffLiquidation.Data;
 namespace Rrm.TariffLiquidation.Data.Migrations
 {
     [DbContext(typeof(LiquidationDbContext))]
-    [Migration("20261129142053_PendingLiftWithoutDirective")]
-    partial class PendingLiftWithoutDirective
+    [Migration("20261129152334_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -26,41 +26,6 @@ namespace Rrm.TariffLiquidation.Data.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
-
-            modelBuilder.Entity("Rrm.ServiceDefaults.Data.ProcessedRequest", b =>
-                {
-                    b.Property<string>("RequestId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("request_id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Operation")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("operation");
-
-                    b.Property<string>("PayloadHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("payload_hash");
-
-                    b.Property<string>("ResultId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("result_id");
-
-                    b.HasKey("RequestId")
-                        .HasName("pk_processed_requests");
-
-                    b.ToTable("processed_requests", "liquidation");
-                });
 
             modelBuilder.Entity("Rrm.ServiceDefaults.Deadlines.ScheduledDeadline", b =>
                 {

@@ -13,8 +13,8 @@ using Rrm.Review.Data;
 namespace Rrm.Review.Data.Migrations
 {
     [DbContext(typeof(ReviewDbContext))]
-    [Migration("20261129093310_PublicRecord")]
-    partial class PublicRecord
+    [Migration("20261129152307_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -22,7 +22,7 @@ namespace Rrm.Review.Data.Migrations
 #pragma warning disable 612, 618
             modelBuilder
                 .HasDefaultSchema("review")
-                .HasAnnotation("ProductVersion", "10.0.1")
+                .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);

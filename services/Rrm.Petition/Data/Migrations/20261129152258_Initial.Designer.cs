@@ -13,8 +13,8 @@ using Rrm.Petition.Data;
 namespace Rrm.Petition.Data.Migrations
 {
     [DbContext(typeof(PetitionDbContext))]
-    [Migration("20261129142049_PetitionRequestIdsInProcessedRequests")]
-    partial class PetitionRequestIdsInProcessedRequests
+    [Migration("20261129152258_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
