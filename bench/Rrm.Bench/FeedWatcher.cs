@@ -41,7 +41,7 @@ internal sealed class FeedWatcher : IAsyncDisposable
             if (DateTime.UtcNow > until) throw new TimeoutException($"No instruction for case {caseId} within 60 s.");
             await Task.Delay(1, ct);
         }
-        return Math.Max(0, Stopwatch.GetElapsedTime(since, at).TotalMilliseconds);
+        return Stopwatch.GetElapsedTime(since, at).TotalMilliseconds;
     }
 
     public async ValueTask DisposeAsync()

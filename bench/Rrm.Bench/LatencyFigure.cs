@@ -69,8 +69,9 @@ internal static class LatencyFigure
         var latencies = new List<double>();
         foreach (var caseId in cases)
         {
+            var sent = Stopwatch.GetTimestamp(); // from the request: the instruction may reach the feed before the answer
             await reviews.SubmitRequestForReviewAsync(new SubmitRequestForReviewRequest { CaseId = caseId, SuspendLiquidation = true }, officer, cancellationToken: ct);
-            latencies.Add(await feed.MillisecondsUntilAsync(caseId, Stopwatch.GetTimestamp(), ct));
+            latencies.Add(await feed.MillisecondsUntilAsync(caseId, sent, ct));
         }
         return latencies;
     }
