@@ -78,9 +78,14 @@ public sealed class CommandRunner(RrmDbContext db, TimeProvider clock, ILogger<C
     // would be), or another command that created the same thing (the command sees it on fresh state).
     // A deadlock is a conflict too: the scheduler claims a clock's row and then updates its aggregate, a command updates
     // the aggregate and then its clocks' rows, so the two can wait on each other; PostgreSQL rolls one back whole.
-    private static bool IsConflict(Exception e) =>
-        e is DbUpdateConcurrencyException
-        || e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }
-        || (e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected } }
-            or PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected });
+    // EF wraps a failure PostgreSQL calls transient (a deadlock is one) in an InvalidOperationException, so the whole
+    // chain is looked at.
+    private static bool IsConflict(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is DbUpdateConcurrencyException
+                or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected })
+                return true;
+        return false;
+    }
 }
