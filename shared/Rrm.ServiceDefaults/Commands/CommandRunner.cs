@@ -80,12 +80,6 @@ public sealed class CommandRunner(RrmDbContext db, TimeProvider clock, ILogger<C
     // the aggregate and then its clocks' rows, so the two can wait on each other; PostgreSQL rolls one back whole.
     // EF wraps a failure PostgreSQL calls transient (a deadlock is one) in an InvalidOperationException, so the whole
     // chain is looked at.
-    private static bool IsConflict(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-            if (x is DbUpdateConcurrencyException
-                or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected })
-                return true;
-        return false;
-    }
+    private static bool IsConflict(Exception e) => e.AndInner().Any(x => x is DbUpdateConcurrencyException
+        or PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected });
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Npgsql;
+using Rrm.ServiceDefaults.Errors;
 
 namespace Rrm.ServiceDefaults.Data;
 
@@ -9,10 +10,5 @@ namespace Rrm.ServiceDefaults.Data;
 /// </summary>
 public static class TransientFailure
 {
-    public static bool Is(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-            if (x is NpgsqlException { IsTransient: true } or TimeoutException or SocketException) return true;
-        return false;
-    }
+    public static bool Is(Exception e) => e.AndInner().Any(x => x is NpgsqlException { IsTransient: true } or TimeoutException or SocketException);
 }

@@ -73,12 +73,8 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         return ErrorStatus.ToException(status);
     }
 
-    private static bool IsUnstorableText(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException)
-            if (x is Npgsql.PostgresException { SqlState: "22021" or "22P05" }) return true; // character_not_in_repertoire, untranslatable_character
-        return false;
-    }
+    // character_not_in_repertoire, untranslatable_character
+    private static bool IsUnstorableText(Exception e) => e.AndInner().Any(x => x is Npgsql.PostgresException { SqlState: "22021" or "22P05" });
 
     /// <summary>The database is out of reach: the caller should retry (with its request_id, a retry is never applied twice).</summary>
     private Google.Rpc.Status Unavailable(Exception e, ServerCallContext context)
