@@ -2,6 +2,7 @@ using Npgsql;
 using Rrm.Grpc.Review.V1;
 using Rrm.Review.Application;
 using Rrm.Review.Data.Migrations;
+using Rrm.ServiceDefaults.Reference;
 using Rrm.Testing;
 using static Rrm.Review.Tests.ReviewFixture;
 
@@ -44,10 +45,12 @@ public sealed class StoredInvocationTests(ReviewFixture fixture) : IClassFixture
     [Fact]
     public async Task Requests_recorded_at_the_same_time_get_distinct_numbers_one_after_the_other()
     {
+        // Dated today: no clock of these requests is due yet, so only the requests themselves run at the same time.
+        var today = LegalCalendar.Today(TimeProvider.System);
         var cases = new List<Case>();
-        for (var i = 0; i < 8; i++) cases.Add(await fixture.OpenCaseAsync(D(2026, 4, 1)));
+        for (var i = 0; i < 8; i++) cases.Add(await fixture.OpenCaseAsync(D(today.Year, today.Month, today.Day)));
 
-        var answered = await Task.WhenAll(cases.Select(c => RequestAsync(c, On(2026, 4, 15))));
+        var answered = await Task.WhenAll(cases.Select(c => RequestAsync(c, On(today.Year, today.Month, today.Day))));
 
         // Each answer numbered its request after those committed before it; one recorded a moment earlier but committed
         // later goes before it, as the order of the requests says, and moves it up by one.
