@@ -36,6 +36,7 @@ public static class ReviewModule
         builder.Services.AddSingleton(sp => new BusinessCalendar(sp.GetRequiredService<IOptions<ReviewOptions>>().Value.Holidays));
         builder.Services.AddSingleton<CaseClocks>();
         builder.Services.AddScoped<Invocations>();
+        builder.Services.AddSingleton<StatisticsCache>();
         builder.Services.AddScoped<CaseEventMapper>();
         builder.Services.AddScoped<CaseCommands>();
         builder.Services.AddScoped<CaseQueries>();

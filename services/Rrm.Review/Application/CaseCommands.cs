@@ -14,12 +14,16 @@ namespace Rrm.Review.Application;
 /// and the request id.
 /// </summary>
 internal sealed class CaseCommands(
-    ReviewDbContext db, CommandRunner runner, CaseClocks clocks, CaseEventMapper events, ILogger<CaseCommands> logger)
+    ReviewDbContext db, CommandRunner runner, CaseClocks clocks, CaseEventMapper events, Invocations invocations, ILogger<CaseCommands> logger)
 {
     public static string RecordedBy(ClaimsPrincipal user) => user.FindFirst("sub")?.Value ?? "unknown";
 
-    /// <summary>Applies <paramref name="apply"/> to the case and saves everything it did.</summary>
-    public Task<EnforcementCase> ActAsync(Guid caseId, string? requestId, IMessage request, Func<EnforcementCase, Task> apply, CancellationToken ct) =>
+    /// <summary>
+    /// Applies <paramref name="apply"/> to the case and saves everything it did. <paramref name="serializeOn"/>: see
+    /// <see cref="CommandRunner.RunAsync{T}"/> (<see cref="Invocations.LockKey"/> for the act that numbers a request for review).
+    /// </summary>
+    public Task<EnforcementCase> ActAsync(Guid caseId, string? requestId, IMessage request, Func<EnforcementCase, Task> apply, CancellationToken ct,
+        string? serializeOn = null) =>
         runner.RunAsync(requestId, request,
             load: () => LoadAsync(caseId, tracked: true, ct),
             apply: async c =>
@@ -27,7 +31,7 @@ internal sealed class CaseCommands(
                 await apply(c);
                 return c.LastRecordedAct is not null; // null: the same act again, nothing to do
             },
-            stage: c => StageAsync(c, ct), idOf: c => c.Id, earlier: _ => LoadAsync(caseId, tracked: false, ct), ct);
+            stage: c => StageAsync(c, ct), idOf: c => c.Id, earlier: _ => LoadAsync(caseId, tracked: false, ct), ct, serializeOn);
 
     /// <summary>Saves a case created by <paramref name="open"/> (or returns the earlier one for a retried request id).</summary>
     public Task<EnforcementCase> OpenAsync(string? requestId, IMessage request, Func<Task<EnforcementCase>> open, CancellationToken ct) =>
@@ -36,9 +40,10 @@ internal sealed class CaseCommands(
             apply: _ => Task.FromResult(true),
             stage: c => StageAsync(c, ct), idOf: c => c.Id, earlier: id => LoadAsync(id, tracked: false, ct), ct);
 
-    /// <summary>Adds what an act did besides the case itself (timeline, clocks, events) to the unit of work, unsaved.</summary>
+    /// <summary>Adds what an act did besides the case itself (invocation numbers, timeline, clocks, events) to the unit of work, unsaved.</summary>
     public async Task StageAsync(EnforcementCase c, CancellationToken ct)
     {
+        await invocations.StoreAsync(c, ct);
         db.Timeline.AddRange(c.NewEntries);
         await clocks.SyncAsync(db, c, ct);
         await events.PublishActsAsync(db, c, ct);

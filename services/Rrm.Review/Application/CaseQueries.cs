@@ -19,7 +19,7 @@ internal sealed record CaseStatistics(DateOnly AsOf, int Invocations, int Record
     IReadOnlyList<(int Year, int Invocations)> InvocationsByYear);
 
 /// <summary>Reads of cases: one case with its timeline, lists, the live timeline stream, statistics.</summary>
-internal sealed class CaseQueries(ReviewDbContext db, DatabaseNotifications notifications, Invocations invocations)
+internal sealed class CaseQueries(ReviewDbContext db, DatabaseNotifications notifications, Invocations invocations, StatisticsCache cache)
 {
     private static readonly TimeSpan WatchPoll = TimeSpan.FromSeconds(2);
     private const int WatchBatch = 500;
@@ -29,9 +29,9 @@ internal sealed class CaseQueries(ReviewDbContext db, DatabaseNotifications noti
 
     public Task<CaseView> GetAsync(Guid caseId, CancellationToken ct) => db.InSnapshotAsync(async () =>
     {
-        var c = await db.Cases.AsNoTracking().SingleOrDefaultAsync(x => x.Id == caseId, ct) ?? throw new NotFoundException($"No case has id {caseId}.");
+        var c = await WithNumbers(db.Cases.AsNoTracking().Where(x => x.Id == caseId)).SingleOrDefaultAsync(ct) ?? throw new NotFoundException($"No case has id {caseId}.");
         var timeline = await db.Timeline.AsNoTracking().Where(e => e.CaseId == caseId).OrderBy(e => e.Position).ToListAsync(ct);
-        return new CaseView(c, await invocations.OfAsync(c, ct), timeline);
+        return c with { Timeline = timeline };
     }, ct);
 
     /// <summary>A page of the cases <paramref name="filter"/> shows, and the last case's id when more follow.</summary>
@@ -51,11 +51,16 @@ internal sealed class CaseQueries(ReviewDbContext db, DatabaseNotifications noti
             query = query.Where(c => c.Deadlines.Any(d => d.Status == DeadlineStatus.Open || d.Status == DeadlineStatus.Overdue));
         if (filter.After is { } after) query = query.Where(c => c.Id.CompareTo(after) < 0);
         var size = filter.PageSize;
-        var (page, numbers) = await db.InSnapshotAsync(async () =>
-            (await query.OrderByDescending(c => c.Id).Take(size + 1).ToListAsync(ct), await invocations.AllAsync(ct)), ct);
-        var views = page.Take(size).Select(c => new CaseView(c, numbers.GetValueOrDefault(c.Id))).ToList();
-        return (views, page.Count > size ? page[size - 1].Id : null);
+        var page = await WithNumbers(query.OrderByDescending(c => c.Id).Take(size + 1)).ToListAsync(ct);
+        return (page.Take(size).ToList(), page.Count > size ? page[size - 1].Case.Id : null);
     }
+
+    /// <summary>Cases with the invocation numbers stored on them (Invocations).</summary>
+    private static IQueryable<CaseView> WithNumbers(IQueryable<EnforcementCase> cases) => cases.Select(c => new CaseView(c,
+        c.RequestDate == null ? null : new Invocations.Numbers(
+            EF.Property<int>(c, ReviewDbContext.InvocationColumns.Number), EF.Property<int>(c, ReviewDbContext.InvocationColumns.NumberInYear),
+            c.RequestDate.Value.Year, c.UstrOrdinal != null),
+        null));
 
     /// <summary>Writes the entries after <paramref name="afterPosition"/>, then each new one as it commits, until cancelled.</summary>
     public async Task WatchAsync(Guid caseId, int afterPosition, Func<TimelineEntry, Task> write, CancellationToken ct)
@@ -78,41 +83,62 @@ internal sealed class CaseQueries(ReviewDbContext db, DatabaseNotifications noti
         }
     }
 
-    public async Task<CaseStatistics> StatisticsAsync(DateOnly asOf, CancellationToken ct)
+    /// <summary>
+    /// The figures as of <paramref name="asOf"/>, aggregated in SQL in one snapshot; the same snapshot again (nothing committed
+    /// anywhere on the server since) is answered from <see cref="StatisticsCache"/>.
+    /// </summary>
+    public Task<CaseStatistics> StatisticsAsync(DateOnly asOf, CancellationToken ct) => db.InSnapshotAsync(async () =>
     {
-        var requested = await db.Cases.AsNoTracking().Where(c => c.RequestDate != null && c.RequestDate <= asOf)
-            .Select(c => new { c.Id, Request = c.RequestDate!.Value, c.ResolvedOn, c.PanelRequestedOn, c.Facility.FacilityId, c.Facility.LegalName, c.Facility.City, c.Facility.ApproximateWorkers })
-            .ToListAsync(ct);
+        var snapshot = await db.Database.SqlQuery<string>($"SELECT pg_current_snapshot()::text AS \"Value\"").SingleAsync(ct);
+        if (cache.Get(snapshot, asOf) is { } cached) return cached;
+        var statistics = await ComputeStatisticsAsync(asOf, ct);
+        cache.Set(snapshot, asOf, statistics);
+        return statistics;
+    }, ct);
+
+    private async Task<CaseStatistics> ComputeStatisticsAsync(DateOnly asOf, CancellationToken ct)
+    {
         // Each case's state on as_of: the state after its last act dated on or before it (acts are in date order).
         var states = await db.Database.SqlQuery<StateRow>($"""
-            SELECT DISTINCT ON (case_id) state_after AS "State"
-            FROM review.timeline_entries WHERE kind = 'Act' AND effective_date <= {asOf}
-            ORDER BY case_id, position DESC
+            SELECT state_after AS state, count(*)::int AS cases FROM (
+              SELECT DISTINCT ON (case_id) state_after
+              FROM review.timeline_entries WHERE kind = 'Act' AND effective_date <= {asOf}
+              ORDER BY case_id, position DESC) s
+            GROUP BY state_after
             """).ToListAsync(ct);
-        var byState = states.GroupBy(s => s.State).Select(g => (Enum.Parse<CaseState>(g.Key), g.Count())).ToList();
-        var resolutionDays = requested.Where(c => c.ResolvedOn <= asOf).Select(c => (double)(c.ResolvedOn!.Value.DayNumber - c.Request.DayNumber)).Order().ToList();
-
-        // A facility counts once however many cases it has; one without a registry id by name and city.
-        var facilities = requested.GroupBy(c => c.FacilityId?.ToString() ?? $"{c.LegalName}|{c.City}").Select(g => g.First().ApproximateWorkers).ToList();
+        // A facility counts once however many cases it has; one without a registry id by name and city (its first case's workers).
+        var requested = await db.Database.SqlQuery<RequestedRow>($"""
+            SELECT count(*)::int AS requests,
+                   coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY resolved_on - request_date) FILTER (WHERE resolved_on <= {asOf}), 0) AS median_days,
+                   (SELECT count(*)::int FROM review.cases WHERE panel_requested_on <= {asOf}) AS panels_requested
+            FROM review.cases WHERE request_date <= {asOf}
+            """).SingleAsync(ct);
+        var facilities = await db.Database.SqlQuery<int>($"""
+            SELECT DISTINCT ON (coalesce(facility_facility_id::text, facility_legal_name || '|' || facility_city)) facility_approximate_workers AS "Value"
+            FROM review.cases WHERE request_date <= {asOf}
+            ORDER BY coalesce(facility_facility_id::text, facility_legal_name || '|' || facility_city), request_date, request_recorded_at, id
+            """).ToListAsync(ct);
         // As USTR counts: the highest invocation number by as_of, overall and per year (Invocations).
-        var numbers = await invocations.AllAsync(ct);
-        var highestByYear = requested.GroupBy(c => c.Request.Year).OrderBy(g => g.Key)
-            .Select(g => (Year: g.Key, Highest: g.Max(c => numbers[c.Id].Number))).ToList();
+        var highestByYear = await db.Database.SqlQuery<YearRow>($"""
+            SELECT extract(year FROM request_date)::int AS year, max(invocation_number) AS highest
+            FROM review.cases WHERE request_date <= {asOf} GROUP BY 1 ORDER BY 1
+            """).ToListAsync(ct);
         return new CaseStatistics(
             AsOf: asOf,
             Invocations: highestByYear.Select(y => y.Highest).DefaultIfEmpty(0).Max(),
-            RecordedInvocations: requested.Count,
-            CasesByState: byState,
-            ResolvedCases: states.Count(s => s.State == nameof(CaseState.Resolved)),
-            MedianDaysRequestToResolution: Median(resolutionDays),
+            RecordedInvocations: requested.Requests,
+            CasesByState: [.. states.Select(s => (Enum.Parse<CaseState>(s.State), s.Cases))],
+            ResolvedCases: states.Where(s => s.State == nameof(CaseState.Resolved)).Sum(s => s.Cases),
+            MedianDaysRequestToResolution: requested.MedianDays,
             WorkersAtFacilitiesWithCases: facilities.Sum(),
             FacilitiesWithoutWorkerCount: facilities.Count(w => w == 0),
-            PanelsRequested: await db.Cases.CountAsync(c => c.PanelRequestedOn <= asOf, ct),
+            PanelsRequested: requested.PanelsRequested,
             InvocationsByYear: [.. highestByYear.Select((y, i) => (y.Year, y.Highest - highestByYear.Take(i).Select(p => p.Highest).DefaultIfEmpty(0).Max()))]);
     }
 
-    private static double Median(List<double> sorted) => sorted.Count == 0 ? 0
-        : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    private sealed record StateRow(string State, int Cases);
 
-    private sealed record StateRow(string State);
+    private sealed record RequestedRow(int Requests, double MedianDays, int PanelsRequested);
+
+    private sealed record YearRow(int Year, int Highest);
 }

@@ -16,6 +16,17 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) :
     /// <summary>Notified with the case id on each new timeline entry (a trigger, migration TimelineNotifyTrigger); WatchCase listens.</summary>
     public const string TimelineChannel = "review_timeline";
 
+    /// <summary>
+    /// The invocation numbers of a case's request for review, kept by Application.Invocations (shadow properties: they
+    /// follow from every request, not from the case alone); <see cref="Highest"/> is the highest number up to the request.
+    /// </summary>
+    public static class InvocationColumns
+    {
+        public const string Number = "InvocationNumber";
+        public const string NumberInYear = "InvocationNumberInYear";
+        public const string Highest = "InvocationHighest";
+    }
+
     public DbSet<EnforcementCase> Cases => Set<EnforcementCase>();
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
 
@@ -44,7 +55,11 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) :
             e.HasIndex(c => c.PetitionId).IsUnique();
             e.Property(c => c.State).HasConversion<string>().HasMaxLength(40);
             e.HasIndex(c => c.State);
-            e.HasIndex(c => new { c.RequestDate, c.RequestRecordedAt });
+            // The order of requests for review (Application.Invocations): the one before and those after a new request.
+            e.HasIndex(c => new { c.RequestDate, c.RequestRecordedAt, c.Id });
+            e.Property<int?>(InvocationColumns.Number);
+            e.Property<int?>(InvocationColumns.NumberInYear);
+            e.Property<int?>(InvocationColumns.Highest);
             e.Property(c => c.ClosureReason).HasMaxLength(EnforcementCase.MaxTextLength);
             e.Property(c => c.PanelCaseNumber).HasMaxLength(100);
             e.Property(c => c.LastActFingerprint).HasMaxLength(30_000);

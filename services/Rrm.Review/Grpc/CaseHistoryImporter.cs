@@ -28,7 +28,7 @@ namespace Rrm.Review.Grpc;
 /// through the Petition service's client with the caller's token.
 /// </remarks>
 internal sealed partial class CaseHistoryImporter(
-    ReviewDbContext db, CaseCommands commands, CaseClocks clocks, CaseEventMapper events, FacilityDirectory facilities, Domain.BusinessCalendar calendar,
+    ReviewDbContext db, CaseCommands commands, CaseClocks clocks, CaseEventMapper events, Invocations invocations, FacilityDirectory facilities, Domain.BusinessCalendar calendar,
     TimeProvider clock, IOptions<ReviewOptions> options, ILogger<CaseHistoryImporter> logger)
 {
     public const int MaxCsvLength = 4 * 1024 * 1024;
@@ -100,6 +100,8 @@ internal sealed partial class CaseHistoryImporter(
             throw new RowException(differing.Line, "the facility columns differ from the case's first line");
 
         var facility = await FacilityAsync(rows[0], caller, ct);
+        // One transaction for the case: its request for review is numbered in it (Invocations).
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         Domain.EnforcementCase? c = null;
         var now = clock.GetUtcNow();
         foreach (var row in rows)
@@ -119,12 +121,14 @@ internal sealed partial class CaseHistoryImporter(
         if (c!.RecordLapses(LegalCalendar.Today(clock), now, calendar, replayed: true)) await events.PublishActsAsync(db, c, ct);
         c.MarkImported(hash);
         db.Cases.Add(c);
+        await invocations.StoreAsync(c, ct);
         db.Timeline.AddRange(c.NewEntries);
         await clocks.SyncAsync(db, c, ct);
         await events.PublishImportedAsync(db, c, ct);
         try
         {
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         catch (DbUpdateException)
         {

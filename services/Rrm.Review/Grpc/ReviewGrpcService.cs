@@ -37,7 +37,8 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         {
             Case = await Act(request.CaseId, request.Act, request, context,
                 (c, ctx) => c.RequestReview(ctx, request.SuspendLiquidation, request.UstrOrdinal == 0 ? null : request.UstrOrdinal),
-                v => { if (request.UstrOrdinal is < 0 or > Domain.EnforcementCase.MaxUstrOrdinal) v.Add("ustr_ordinal", $"must be 0 (not announced) or 1 to {Domain.EnforcementCase.MaxUstrOrdinal}"); }),
+                v => { if (request.UstrOrdinal is < 0 or > Domain.EnforcementCase.MaxUstrOrdinal) v.Add("ustr_ordinal", $"must be 0 (not announced) or 1 to {Domain.EnforcementCase.MaxUstrOrdinal}"); },
+                serializeOn: Invocations.LockKey),
         };
 
     public override async Task<RecordMexicoResponseResponse> RecordMexicoResponse(RecordMexicoResponseRequest request, ServerCallContext context)
@@ -253,7 +254,7 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
 
     /// <summary>Validates the common part and the act's own fields, then records the act.</summary>
     private async Task<Case> Act(string caseId, Rrm.Grpc.Review.V1.Act? act, IMessage request, ServerCallContext context,
-        Func<Domain.EnforcementCase, Domain.ActContext, Task> apply, Action<Validation>? validate = null)
+        Func<Domain.EnforcementCase, Domain.ActContext, Task> apply, Action<Validation>? validate = null, string? serializeOn = null)
     {
         var v = new Validation();
         var id = caseId.ToId("case_id", v);
@@ -261,13 +262,13 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         var ctx = Context(act, user, v);
         validate?.Invoke(v);
         v.ThrowIfInvalid();
-        var c = await commands.ActAsync(id, act?.RequestId, request, x => apply(x, ctx), context.CancellationToken);
+        var c = await commands.ActAsync(id, act?.RequestId, request, x => apply(x, ctx), context.CancellationToken, serializeOn);
         return (await queries.ViewAsync(c, context.CancellationToken)).ToProto(user);
     }
 
     private Task<Case> Act(string caseId, Rrm.Grpc.Review.V1.Act? act, IMessage request, ServerCallContext context,
-        Func<Domain.EnforcementCase, Domain.ActContext, bool> apply, Action<Validation>? validate = null) =>
-        Act(caseId, act, request, context, (c, ctx) => Task.FromResult(apply(c, ctx)), validate);
+        Func<Domain.EnforcementCase, Domain.ActContext, bool> apply, Action<Validation>? validate = null, string? serializeOn = null) =>
+        Act(caseId, act, request, context, (c, ctx) => Task.FromResult(apply(c, ctx)), validate, serializeOn);
 
     /// <summary>The act's context from the request's common part; problems go to <paramref name="v"/>.</summary>
     private Domain.ActContext Context(Rrm.Grpc.Review.V1.Act? act, ClaimsPrincipal user, Validation v)

@@ -54,6 +54,18 @@ namespace Rrm.Review.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("import_hash");
 
+                    b.Property<int?>("InvocationHighest")
+                        .HasColumnType("integer")
+                        .HasColumnName("invocation_highest");
+
+                    b.Property<int?>("InvocationNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("invocation_number");
+
+                    b.Property<int?>("InvocationNumberInYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("invocation_number_in_year");
+
                     b.Property<DateOnly>("LastActDate")
                         .HasColumnType("date")
                         .HasColumnName("last_act_date");
@@ -176,8 +188,8 @@ namespace Rrm.Review.Data.Migrations
                     b.HasIndex("State")
                         .HasDatabaseName("ix_cases_state");
 
-                    b.HasIndex("RequestDate", "RequestRecordedAt")
-                        .HasDatabaseName("ix_cases_request_date_request_recorded_at");
+                    b.HasIndex("RequestDate", "RequestRecordedAt", "Id")
+                        .HasDatabaseName("ix_cases_request_date_request_recorded_at_id");
 
                     b.ToTable("cases", "review");
                 });
