@@ -10,6 +10,8 @@ var figures = new Dictionary<string, Func<Bench, CancellationToken, Task<Figure>
     ["entries"] = EntriesFigure.RunAsync,
     ["latency"] = LatencyFigure.RunAsync,
     ["scale"] = ScaleFigure.RunAsync,
+    ["convergence"] = ConvergenceFigure.RunAsync,
+    ["load"] = LoadFigure.RunAsync,
     ["footprint"] = FootprintFigure.RunAsync, // last: it reads the memory after the others
 };
 var names = args.Where(a => !a.StartsWith('-')).ToList();
