@@ -65,9 +65,13 @@ internal sealed class PrivateSuite : IAsyncDisposable
 
             var petitionPort = ServiceHost.FreePort();
             var petitionUrl = $"http://127.0.0.1:{petitionPort}";
-            foreach (var project in new[] { "Rrm.Petition", "Rrm.Review", "Rrm.TariffLiquidation", "Rrm.Notification" })
-                suite.Services.Add(await ServiceHost.StartAsync(bench, project, ServiceHost.Environment(bench, project, suite.Postgres, suite.Amqp, petitionUrl),
-                    project == "Rrm.Petition" ? petitionPort : ServiceHost.FreePort(), ct));
+            // Started together, as an orchestrator would: each migrates its own schema; the others reach Petition when they call it.
+            await Task.WhenAll(new[] { "Rrm.Petition", "Rrm.Review", "Rrm.TariffLiquidation", "Rrm.Notification" }.Select(async project =>
+            {
+                var service = await ServiceHost.StartAsync(bench, project, ServiceHost.Environment(bench, project, suite.Postgres, suite.Amqp, petitionUrl),
+                    project == "Rrm.Petition" ? petitionPort : ServiceHost.FreePort(), ct);
+                lock (suite.Services) suite.Services.Add(service);
+            }));
             return suite;
         }
         catch

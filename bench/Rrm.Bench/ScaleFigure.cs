@@ -33,6 +33,7 @@ internal static class ScaleFigure
 
         await world.GrowToAsync(10, 100, 10_000, ct);
         Console.Error.WriteLine($"bench: scale: small state ({world.CaseIds.Count:N0} cases, {world.EntryCount:N0} entries) after {watch.Elapsed.TotalSeconds:N0} s");
+        await MeasureAsync(bench, suite, world, feed, calls, requests, ct); // the fresh services' first calls are JIT-compiled: a whole pass warms them up
         var small = await MeasureAsync(bench, suite, world, feed, calls, requests, ct);
         var seeding = Stopwatch.StartNew();
         await world.GrowToAsync(facilities, cases, entries, ct);

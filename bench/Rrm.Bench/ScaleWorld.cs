@@ -30,11 +30,21 @@ internal sealed class ScaleWorld(Bench bench, PrivateSuite suite)
     /// <summary>Adds facilities, cases and entries until there are <paramref name="facilities"/>, <paramref name="cases"/> and <paramref name="entries"/>.</summary>
     public async Task GrowToAsync(int facilities, int cases, long entries, CancellationToken ct)
     {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await RegisterFacilitiesAsync(facilities, ct);
+        var registered = watch.Elapsed;
+        var before = CaseIds.Count;
         await ImportCasesAsync(cases, ct);
+        var imported = watch.Elapsed;
         await QuietAsync(ct); // every MID known to Tariff-Liquidation, and nothing left to consume while measuring
+        var consumed = watch.Elapsed;
+        var had = EntryCount;
         await RegisterEntriesAsync(entries, ct);
+        var stored = watch.Elapsed;
         await QuietAsync(ct);
+        Console.Error.WriteLine($"bench: scale: seeding — facilities {registered.TotalSeconds:N1} s; {CaseIds.Count - before:N0} cases imported in {(imported - registered).TotalSeconds:N1} s, "
+            + $"their events consumed {(consumed - imported).TotalSeconds:N1} s later; {EntryCount - had:N0} entries in {(stored - consumed).TotalSeconds:N1} s "
+            + $"({(EntryCount - had) / (stored - consumed).TotalSeconds:N0} rows/s)");
     }
 
     /// <summary>Filer code of facility <paramref name="i"/>: its entries' numbers are its own.</summary>
