@@ -14,6 +14,7 @@ internal sealed class PrivateSuite : IAsyncDisposable
     private readonly Bench _bench;
     private readonly string _name = "bench_" + Guid.NewGuid().ToString("N")[..12];
     private readonly HttpClient _management;
+    private readonly string _managementUser;
     private bool _database, _virtualHost;
 
     public List<ServiceHost> Services { get; } = [];
@@ -35,8 +36,6 @@ internal sealed class PrivateSuite : IAsyncDisposable
         _management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
         _managementUser = user;
     }
-
-    private readonly string _managementUser;
 
     public string Url(string project) => Services.Single(s => s.Project == project).Url;
 

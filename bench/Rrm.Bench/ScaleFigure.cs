@@ -83,7 +83,7 @@ internal static class ScaleFigure
         var liquidation = new LiquidationService.LiquidationServiceClient(Bench.Channel(suite.LiquidationUrl));
         var (officer, customs) = (bench.Headers(Roles.UstrOfficer), bench.Headers(Roles.CustomsSystem));
         var random = new Random(19);
-        var calls1 = new Dictionary<string, Func<Task>>
+        var timed = new Dictionary<string, Func<Task>>
         {
             ["GetCase"] = () => reviews.GetCaseAsync(new GetCaseRequest { CaseId = world.CaseIds[random.Next(world.CaseIds.Count)] }, officer, cancellationToken: ct).ResponseAsync,
             ["ListCases"] = () => reviews.ListCasesAsync(new ListCasesRequest { Page = new PageRequest { PageSize = 20 } }, officer, cancellationToken: ct).ResponseAsync,
@@ -96,7 +96,7 @@ internal static class ScaleFigure
             },
         };
         var results = new Dictionary<string, (List<double>, string?)>();
-        foreach (var (name, call) in calls1)
+        foreach (var (name, call) in timed)
         {
             try
             {
