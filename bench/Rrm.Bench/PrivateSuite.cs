@@ -80,11 +80,16 @@ internal sealed class PrivateSuite : IAsyncDisposable
         }
     }
 
-    /// <summary>Messages waiting or unacknowledged in the suite's queues (0: every event so far is consumed).</summary>
+    /// <summary>
+    /// Messages waiting or unacknowledged in the suite's consumers' queues (0: every event so far is consumed); MassTransit's
+    /// _error and _skipped queues are parked messages, not work to wait for.
+    /// </summary>
     public async Task<long> PendingMessagesAsync(CancellationToken ct)
     {
         using var queues = System.Text.Json.JsonDocument.Parse(await _management.GetStringAsync($"api/queues/{_name}?columns=name,messages", ct));
-        return queues.RootElement.EnumerateArray().Sum(q => q.TryGetProperty("messages", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Number ? m.GetInt64() : 0);
+        return queues.RootElement.EnumerateArray()
+            .Where(q => q.GetProperty("name").GetString() is { } name && !name.EndsWith("_error") && !name.EndsWith("_skipped"))
+            .Sum(q => q.TryGetProperty("messages", out var m) && m.ValueKind == System.Text.Json.JsonValueKind.Number ? m.GetInt64() : 0);
     }
 
     public async ValueTask DisposeAsync()
