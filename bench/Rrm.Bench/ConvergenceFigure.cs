@@ -59,7 +59,7 @@ internal static class ConvergenceFigure
                     return Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable) { } // a replica not sure it is current says so
-            if (Stopwatch.GetElapsedTime(sent) > TimeSpan.FromSeconds(30)) throw new TimeoutException($"An entry was not HELD by every replica within 30 s.");
+            if (Stopwatch.GetElapsedTime(sent) > TimeSpan.FromSeconds(30)) throw new TimeoutException("An entry was not HELD by every replica within 30 s.");
             await Task.Delay(1, ct);
         }
     }
