@@ -14,9 +14,10 @@ internal sealed class FeedWatcher : IAsyncDisposable
     private IConnection _connection = null!;
     private IChannel _channel = null!;
 
-    public static async Task<FeedWatcher> StartAsync(Bench bench, string routingKey, CancellationToken ct)
+    /// <summary>Watches the feed of the running suite, or of the broker at <paramref name="amqp"/> (a <see cref="PrivateSuite"/>'s).</summary>
+    public static async Task<FeedWatcher> StartAsync(Bench bench, string routingKey, CancellationToken ct, string? amqp = null)
     {
-        var watcher = new FeedWatcher { _connection = await new ConnectionFactory { Uri = new Uri(bench.Amqp) }.CreateConnectionAsync(ct) };
+        var watcher = new FeedWatcher { _connection = await new ConnectionFactory { Uri = new Uri(amqp ?? bench.Amqp) }.CreateConnectionAsync(ct) };
         watcher._channel = await watcher._connection.CreateChannelAsync(cancellationToken: ct);
         var queue = (await watcher._channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true, cancellationToken: ct)).QueueName;
         await watcher._channel.QueueBindAsync(queue, "rrm.customs.instructions", routingKey, cancellationToken: ct);

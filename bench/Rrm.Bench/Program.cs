@@ -10,6 +10,8 @@ var figures = new Dictionary<string, Func<Bench, CancellationToken, Task<Figure>
     ["entries"] = EntriesFigure.RunAsync,
     ["latency"] = LatencyFigure.RunAsync,
     ["scale"] = ScaleFigure.RunAsync,
+    ["convergence"] = ConvergenceFigure.RunAsync,
+    ["load"] = LoadFigure.RunAsync,
     ["footprint"] = FootprintFigure.RunAsync, // last: it reads the memory after the others
 };
 var names = args.Where(a => !a.StartsWith('-')).ToList();
@@ -42,7 +44,9 @@ foreach (var f in results)
 
 var directory = Path.Combine(bench.Root, "bench", "results");
 Directory.CreateDirectory(directory);
-var file = Path.GetFullPath(Path.Combine(directory, $"{DateTime.UtcNow:yyyy-MM-dd}.json"));
+// A second run on the same day is <date>-2.json, …: a run kept as a "before" is never overwritten by its "after".
+var file = Enumerable.Range(1, 1000).Select(n => Path.GetFullPath(Path.Combine(directory, $"{DateTime.UtcNow:yyyy-MM-dd}{(n > 1 ? $"-{n}" : "")}.json")))
+    .First(f => !File.Exists(f));
 await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
 {
     date = DateTimeOffset.UtcNow,
