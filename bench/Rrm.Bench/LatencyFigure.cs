@@ -31,7 +31,7 @@ internal static class LatencyFigure
         }
         var (p50, p99, b50, b99) = (P(feed, 50), P(feed, 99), P(bare, 50), P(bare, 99));
         return new Figure("event latency", $"request for review → instruction on the feed, {feed.Count:N0} cases", $"p50 {p50:N1} ms, p99 {p99:N1} ms",
-            $"bare publish→consume p50 {b50:N2} ms, p99 {b99:N2} ms", null, "p50 ≤ 25 ms, p99 ≤ 100 ms", p50 <= 25 && p99 <= 100)
+            $"bare publish→consume p50 {b50:N2} ms, p99 {b99:N2} ms", null, "p50 ≤ 5 ms, p99 ≤ 30 ms", p50 <= 5 && p99 <= 30)
         { Numbers = { ["p50_ms"] = p50, ["p99_ms"] = p99, ["bare_p50_ms"] = b50, ["bare_p99_ms"] = b99 } };
     }
 

@@ -19,29 +19,37 @@ internal sealed class CaseClocks(IOptions<ReviewOptions> options, IOptions<Deadl
 
     internal sealed record Payload(Guid CaseId, DeadlineKind Kind, DateOnly DueDate, int DaysLeft);
 
-    /// <summary>Schedules or cancels the rows of every clock the case's new timeline entries mention.</summary>
+    /// <summary>
+    /// Schedules or cancels the rows of every clock the case's new timeline entries mention; their rows as they are now are
+    /// read in one round trip (an act touches up to two clocks, each with a missed-deadline row and its reminders).
+    /// </summary>
     public async Task SyncAsync(ReviewDbContext db, EnforcementCase c, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var touched = c.NewEntries.Where(e => e.DeadlineKind is not null).Select(e => (Kind: e.DeadlineKind!.Value, Due: e.DueDate!.Value)).Distinct();
-        foreach (var (kind, due) in touched)
+        var clocks = c.NewEntries.Where(e => e.DeadlineKind is not null).Select(e => (Kind: e.DeadlineKind!.Value, Due: e.DueDate!.Value)).Distinct()
+            .Select(t => (t.Kind, t.Due, Deadline: c.Deadlines.Last(d => d.Kind == t.Kind && d.DueDate == t.Due)))
+            .Where(t => !t.Deadline.Rule.WaitingPeriod && (t.Deadline.Status == DeadlineStatus.Open || !t.Deadline.IsRunning)).ToList();
+        if (clocks.Count == 0) return;
+        var reminders = options.Value.ReminderDaysBefore;
+        var rows = await db.DeadlinesByKeyAsync(
+            [.. clocks.SelectMany(t => reminders.Select(days => Key(c.Id, t.Kind, t.Due, $"reminder-{days}")).Append(Key(c.Id, t.Kind, t.Due, "missed")))], ct);
+        foreach (var (kind, due, deadline) in clocks)
         {
-            var deadline = c.Deadlines.Last(d => d.Kind == kind && d.DueDate == due);
-            if (deadline.Rule.WaitingPeriod) continue;
+            var missed = Key(c.Id, kind, due, "missed");
             if (deadline.Status == DeadlineStatus.Open)
             {
-                await db.ScheduleAlertAsync(Key(c.Id, kind, due, "missed"), MissedKind, LegalCalendar.EndOf(due), new Payload(c.Id, kind, due, 0), now,
-                    deadlines.Value.BackfillGrace, ct);
-                foreach (var days in options.Value.ReminderDaysBefore)
+                db.ScheduleDeadline(rows.GetValueOrDefault(missed), missed, MissedKind,
+                    ReviewDbContext.AlertTime(LegalCalendar.EndOf(due), now, deadlines.Value.BackfillGrace), new Payload(c.Id, kind, due, 0));
+                foreach (var days in reminders)
                 {
-                    var at = LegalCalendar.At(due.AddDays(-days), new TimeOnly(9, 0));
-                    if (at > now) await db.ScheduleDeadlineAsync(Key(c.Id, kind, due, $"reminder-{days}"), ReminderKind, at, new Payload(c.Id, kind, due, days), ct);
+                    var (key, at) = (Key(c.Id, kind, due, $"reminder-{days}"), LegalCalendar.At(due.AddDays(-days), new TimeOnly(9, 0)));
+                    if (at > now) db.ScheduleDeadline(rows.GetValueOrDefault(key), key, ReminderKind, at, new Payload(c.Id, kind, due, days));
                 }
             }
-            else if (!deadline.IsRunning)
+            else
             {
-                await db.CancelDeadlineAsync(Key(c.Id, kind, due, "missed"), now, ct);
-                foreach (var days in options.Value.ReminderDaysBefore) await db.CancelDeadlineAsync(Key(c.Id, kind, due, $"reminder-{days}"), now, ct);
+                ReviewDbContext.CancelDeadline(rows.GetValueOrDefault(missed), now);
+                foreach (var days in reminders) ReviewDbContext.CancelDeadline(rows.GetValueOrDefault(Key(c.Id, kind, due, $"reminder-{days}")), now);
             }
         }
     }

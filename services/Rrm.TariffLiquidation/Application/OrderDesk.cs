@@ -22,19 +22,25 @@ namespace Rrm.TariffLiquidation.Application;
 internal sealed class OrderDesk(LiquidationDbContext db, InstructionLedger ledger, TimeProvider clock, ILogger<OrderDesk> logger)
 {
     /// <summary>Remembers the facility's MIDs (with those added to its registration), so entries under them can be registered.</summary>
-    public async Task KnowFacilityAsync(CaseRef reference, CancellationToken ct)
+    public Task KnowFacilityAsync(CaseRef reference, CancellationToken ct) => KnowFacilityAndItsAdditionsAsync(reference, ct);
+
+    /// <summary><see cref="KnowFacilityAsync"/>, answering the MIDs added to the facility's registration, oldest first.</summary>
+    private async Task<List<FacilityMidAddition>> KnowFacilityAndItsAdditionsAsync(CaseRef reference, CancellationToken ct)
     {
         var f = reference.Facility;
         var added = f.FacilityId == Guid.Empty ? []
-            : await db.FacilityMidAdditions.Where(a => a.FacilityId == f.FacilityId).Select(a => a.Mid).ToListAsync(ct);
-        await KnowAsync(f.FacilityId == Guid.Empty ? null : f.FacilityId, f.LegalName, [.. f.Mids.Union(added)], ct);
+            : await db.FacilityMidAdditions.AsNoTracking().Where(a => a.FacilityId == f.FacilityId).OrderBy(a => a.EffectiveFrom).ToListAsync(ct);
+        await KnowAsync(f.FacilityId == Guid.Empty ? null : f.FacilityId, f.LegalName, [.. f.Mids.Union(added.Select(a => a.Mid))], ct);
+        return added;
     }
 
     private async Task KnowAsync(Guid? facilityId, string facilityName, List<string> mids, CancellationToken ct)
     {
+        // One round trip for all of them; one added earlier in this unit of work is only in the change tracker.
+        var stored = await db.KnownMids.Where(k => mids.Contains(k.Mid)).ToDictionaryAsync(k => k.Mid, ct);
         foreach (var mid in mids)
         {
-            var known = await db.KnownMids.FindAsync([mid], ct);
+            var known = db.KnownMids.Local.FirstOrDefault(k => k.Mid == mid) ?? stored.GetValueOrDefault(mid);
             if (known is null) db.KnownMids.Add(known = new KnownMid { Mid = mid });
             known.FacilityId = facilityId;
             known.FacilityName = facilityName;
@@ -50,7 +56,7 @@ internal sealed class OrderDesk(LiquidationDbContext db, InstructionLedger ledge
     public async Task OpenAsync(CaseRef reference, OrderKind kind, DateOnly from, Guid? remedyId, string description,
         CancellationToken ct, bool unlessInForce = false)
     {
-        await KnowFacilityAsync(reference, ct);
+        var additions = await KnowFacilityAndItsAdditionsAsync(reference, ct);
         var existing = await db.Orders.Where(o => o.CaseId == reference.CaseId && o.Kind == kind && o.RemedyId == remedyId).ToListAsync(ct);
         if (existing.Any(o => !unlessInForce || o.InForce || o.EffectiveFrom == from)) return;
         var now = clock.GetUtcNow();
@@ -60,9 +66,7 @@ internal sealed class OrderDesk(LiquidationDbContext db, InstructionLedger ledge
         logger.LogInformation("Order {OrderId} ({OrderKind}) for case {CaseId} in force from {EffectiveDate} for MIDs {Mids}",
             order.Id, kind, reference.CaseId, from, order.Mids);
         // MIDs the facility gained before this order: it covers them from the day each was added.
-        if (order.FacilityId is { } facilityId)
-            foreach (var added in await db.FacilityMidAdditions.Where(a => a.FacilityId == facilityId).OrderBy(a => a.EffectiveFrom).ToListAsync(ct))
-                await ExtendAsync(order, added.Mid, added.EffectiveFrom, reference.Replayed, now, ct);
+        foreach (var added in additions) await ExtendAsync(order, added.Mid, added.EffectiveFrom, reference.Replayed, now, ct);
         if (order.IsDutyRemedy) await ApplyToHeldEntriesAsync(order, reference.Replayed, now, ct);
         var pending = (await db.PendingLifts.Where(p => p.CaseId == reference.CaseId).ToListAsync(ct)).FirstOrDefault(p => p.Ends(order));
         if (pending is not null)

@@ -38,7 +38,7 @@ public sealed class CommandRunner(RrmDbContext db, TimeProvider clock, ILogger<C
         {
             try
             {
-                await using var transaction = serializeOn is null ? null : await db.Database.BeginTransactionAsync(ct);
+                await using var transaction = serializeOn is null ? null : await db.BeginUnitOfWorkAsync(ct);
                 if (serializeOn is not null) await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({serializeOn}, 0))", ct);
                 if (await EarlierResultAsync(requestId, operation, hash, ct) is { } first) return await earlier(first);
                 var aggregate = await load();

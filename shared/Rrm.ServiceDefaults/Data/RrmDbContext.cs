@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Rrm.ServiceDefaults.Deadlines;
 using Rrm.ServiceDefaults.Messaging;
 
@@ -19,6 +20,18 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
 
     /// <summary>Whether the service's commands take request ids (the command runner's processed_requests table).</summary>
     protected virtual bool RemembersRequestIds => false;
+
+    /// <summary>
+    /// Begins a transaction that commits or rolls back whole: a failed SaveChanges ends the unit of work, so SaveChanges
+    /// inside it sets no savepoint (EF's default for a transaction begun by the caller, two more round trips per SaveChanges,
+    /// only of use to a caller that carries on after a failed SaveChanges). A pooled context is reset to the default.
+    /// </summary>
+    public async Task<IDbContextTransaction> BeginUnitOfWorkAsync(CancellationToken cancellationToken)
+    {
+        var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        Database.AutoSavepointsEnabled = false;
+        return transaction;
+    }
 
     /// <summary>
     /// Runs <paramref name="read"/> in one snapshot (a read-only REPEATABLE READ transaction). An aggregate loads in
@@ -46,9 +59,20 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
     /// (it names something created in this unit of work) is added without looking for it: <paramref name="isNew"/>.
     /// </summary>
     public async Task ScheduleDeadlineAsync(string key, string kind, DateTimeOffset dueAt, object? payload,
-        CancellationToken cancellationToken, bool isNew = false)
+        CancellationToken cancellationToken, bool isNew = false) =>
+        ScheduleDeadline(isNew ? null : await Deadlines.SingleOrDefaultAsync(d => d.Key == key, cancellationToken), key, kind, dueAt, payload);
+
+    /// <summary>
+    /// The deadline rows with these keys, tracked, in one round trip: for a unit of work that schedules or cancels several
+    /// (<see cref="ScheduleDeadline"/>, <see cref="CancelDeadline"/>), instead of a look-up per key.
+    /// </summary>
+    public async Task<Dictionary<string, ScheduledDeadline>> DeadlinesByKeyAsync(IReadOnlyCollection<string> keys,
+        CancellationToken cancellationToken) =>
+        await Deadlines.Where(d => keys.Contains(d.Key)).ToDictionaryAsync(d => d.Key, cancellationToken);
+
+    /// <summary>Schedules (or moves) the deadline with this key, given its row as read (null: there is none). Saved with the next SaveChanges.</summary>
+    public void ScheduleDeadline(ScheduledDeadline? existing, string key, string kind, DateTimeOffset dueAt, object? payload)
     {
-        var existing = isNew ? null : await Deadlines.SingleOrDefaultAsync(d => d.Key == key, cancellationToken);
         var fresh = ScheduledDeadline.Create(key, kind, dueAt, payload, DateTimeOffset.UtcNow);
         if (existing is null)
         {
@@ -70,14 +94,19 @@ public abstract class RrmDbContext(DbContextOptions options, string schema) : Db
     /// </summary>
     public Task ScheduleAlertAsync(string key, string kind, DateTimeOffset at, object? payload, DateTimeOffset now, TimeSpan backfillGrace,
         CancellationToken cancellationToken, bool isNew = false) =>
-        ScheduleDeadlineAsync(key, kind, at > now ? at : now + backfillGrace, payload, cancellationToken, isNew);
+        ScheduleDeadlineAsync(key, kind, AlertTime(at, now, backfillGrace), payload, cancellationToken, isNew);
+
+    /// <summary>When an alert for <paramref name="at"/> fires (<see cref="ScheduleAlertAsync"/>).</summary>
+    public static DateTimeOffset AlertTime(DateTimeOffset at, DateTimeOffset now, TimeSpan backfillGrace) => at > now ? at : now + backfillGrace;
 
     /// <summary>Cancels the pending deadline with this key, if any. Saved with the next SaveChanges.</summary>
-    public async Task CancelDeadlineAsync(string key, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task CancelDeadlineAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) =>
+        CancelDeadline(await Deadlines.SingleOrDefaultAsync(d => d.Key == key && d.FiredAt == null && d.CancelledAt == null, cancellationToken), now);
+
+    /// <summary>Cancels <paramref name="existing"/> (a row as read, or null for none) if it is pending. Saved with the next SaveChanges.</summary>
+    public static void CancelDeadline(ScheduledDeadline? existing, DateTimeOffset now)
     {
-        var existing = await Deadlines.SingleOrDefaultAsync(
-            d => d.Key == key && d.FiredAt == null && d.CancelledAt == null, cancellationToken);
-        existing?.CancelledAt = now;
+        if (existing is { FiredAt: null, CancelledAt: null }) existing.CancelledAt = now;
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

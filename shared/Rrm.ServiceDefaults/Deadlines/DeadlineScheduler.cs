@@ -50,7 +50,7 @@ public sealed class DeadlineScheduler<TDb>(
         var now = clock.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDb>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginUnitOfWorkAsync(cancellationToken);
         // The schema is the service's own constant, never caller input.
         var claimDue = $$"""
                 SELECT * FROM "{{db.Schema}}".scheduled_deadlines

@@ -23,7 +23,7 @@ public abstract class IdempotentConsumer<TMessage, TDb>(TDb db, ILogger logger) 
         var messageId = context.MessageId
             ?? throw new InvalidOperationException($"A {typeof(TMessage).Name} arrived without a message id.");
         var consumer = Name;
-        await using var transaction = await Db.Database.BeginTransactionAsync(context.CancellationToken);
+        await using var transaction = await Db.BeginUnitOfWorkAsync(context.CancellationToken);
         var recordMessage = $$"""INSERT INTO "{{Db.Schema}}".inbox_messages (message_id, consumer, processed_at) VALUES ({0}, {1}, now()) ON CONFLICT DO NOTHING""";
         var inserted = await Db.Database.ExecuteSqlRawAsync(recordMessage, [messageId, consumer], context.CancellationToken);
         if (inserted == 0)

@@ -59,7 +59,7 @@ public sealed class OutboxRelay<TDb>(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDb>();
         var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.BeginUnitOfWorkAsync(cancellationToken);
         var claimDue = $"""
                 SELECT * FROM "{db.Schema}".outbox_messages
                 WHERE processed_at IS NULL AND next_attempt_at <= now()
