@@ -63,7 +63,8 @@ internal static class FootprintFigure
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(bench.Root, "services", project, "bin", "Release", "net10.0", project + ".dll"));
+        // What ./rrm up runs: the ReadyToRun publish (./rrm, publish_services).
+        start.ArgumentList.Add(Path.Combine(bench.Root, "services", project, "bin", "Release", "r2r", project + ".dll"));
         foreach (var (key, value) in new Dictionary<string, string>
                  {
                      ["ConnectionStrings__Postgres"] = bench.Postgres, ["ConnectionStrings__RabbitMq"] = bench.Amqp, ["Auth__SigningKey"] = bench.SigningKey,
