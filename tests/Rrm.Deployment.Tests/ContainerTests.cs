@@ -129,7 +129,23 @@ public sealed class ContainerTests
         Assert.False(IsReadyToRun(typeof(ContainerTests).Assembly.Location));
     }
 
-    /// <summary>The Release build that `./rrm test` and `./rrm bench` run has the same settings as the image.</summary>
+    /// <summary>
+    /// `./rrm up` and `./rrm bench` run the services from a ReadyToRun publish (./rrm, publish_services) made with the
+    /// image's flags, so the start-up the bench measures is the image's.
+    /// </summary>
+    [Fact]
+    public async Task The_suite_runs_the_services_published_as_the_image_publishes_them()
+    {
+        var dockerfile = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "Dockerfile"));
+        var rrm = (await File.ReadAllTextAsync(Path.Combine(Repository.Root, "rrm"))).Replace("\\\n", " ");
+        var image = Regex.Match(dockerfile, @"^\s*dotnet publish (.+)$", RegexOptions.Multiline).Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var suite = Regex.Match(rrm, @"^\s*dotnet publish (.+)$", RegexOptions.Multiline).Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var flag in image.Where(a => a.StartsWith("-p:") || a.StartsWith("--")))
+            Assert.Contains(flag, suite);
+        Assert.Contains("-p:PublishReadyToRun=true", suite);
+    }
+
+    /// <summary>The Release build that `./rrm test` runs (and `./rrm up` publishes) has the same settings as the image.</summary>
     [Theory]
     [InlineData("Rrm.Petition")]
     [InlineData("Rrm.Review")]

@@ -17,8 +17,6 @@ public sealed class PetitionDbContext(DbContextOptions<PetitionDbContext> option
     public DbSet<Facility> Facilities => Set<Facility>();
     public DbSet<PetitionEntity> Petitions => Set<PetitionEntity>();
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -61,8 +59,8 @@ public sealed class PetitionDbContext(DbContextOptions<PetitionDbContext> option
             });
             e.Property(p => p.Narrative).HasMaxLength(PetitionEntity.MaxNarrativeLength);
             e.Property(p => p.Evidence).HasColumnType("jsonb").HasConversion(
-                v => JsonSerializer.Serialize(v, Json),
-                v => JsonSerializer.Deserialize<List<EvidenceReference>>(v, Json) ?? new List<EvidenceReference>(),
+                v => JsonSerializer.Serialize(v, JsonSerializerOptions.Web),
+                v => JsonSerializer.Deserialize<List<EvidenceReference>>(v, JsonSerializerOptions.Web) ?? new List<EvidenceReference>(),
                 new ValueComparer<List<EvidenceReference>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)), v => v.ToList()));
             e.Property(p => p.Language).HasConversion<string>().HasMaxLength(20);
             e.Property(p => p.Status).HasConversion<string>().HasMaxLength(20);

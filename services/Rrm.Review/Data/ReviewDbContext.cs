@@ -30,8 +30,6 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) :
     public DbSet<EnforcementCase> Cases => Set<EnforcementCase>();
     public DbSet<TimelineEntry> Timeline => Set<TimelineEntry>();
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
@@ -45,8 +43,8 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) :
             e.Ignore(c => c.RecordedActs);
             e.Ignore(c => c.PublishedActs);
             e.Property(c => c.PendingLapse).HasColumnType("jsonb").HasConversion(
-                v => v == null ? null : JsonSerializer.Serialize(v, Json),
-                v => v == null ? null : JsonSerializer.Deserialize<CaseLapse>(v, Json));
+                v => v == null ? null : JsonSerializer.Serialize(v, JsonSerializerOptions.Web),
+                v => v == null ? null : JsonSerializer.Deserialize<CaseLapse>(v, JsonSerializerOptions.Web));
             e.Ignore(c => c.RemediesInForce);
             e.Property(c => c.Reference).HasMaxLength(100);
             e.HasIndex(c => c.Reference).IsUnique();
@@ -97,8 +95,8 @@ public sealed class ReviewDbContext(DbContextOptions<ReviewDbContext> options) :
                 a.Property(x => x.Description).HasMaxLength(2000);
                 a.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
                 a.Property(x => x.Notes).HasColumnType("jsonb").HasConversion(
-                    v => JsonSerializer.Serialize(v, Json),
-                    v => JsonSerializer.Deserialize<List<ActionNote>>(v, Json) ?? new List<ActionNote>(),
+                    v => JsonSerializer.Serialize(v, JsonSerializerOptions.Web),
+                    v => JsonSerializer.Deserialize<List<ActionNote>>(v, JsonSerializerOptions.Web) ?? new List<ActionNote>(),
                     new ValueComparer<List<ActionNote>>((x, y) => x!.SequenceEqual(y!), v => v.Aggregate(0, (h, n) => HashCode.Combine(h, n)), v => v.ToList()));
             });
             e.OwnsMany(c => c.Remedies, r =>
