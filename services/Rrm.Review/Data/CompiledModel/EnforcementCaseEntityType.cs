@@ -23,7 +23,7 @@ namespace Rrm.Review.Data.CompiledModel
                 "Rrm.Review.Domain.EnforcementCase",
                 typeof(EnforcementCase),
                 baseEntityType,
-                propertyCount: 30,
+                propertyCount: 33,
                 navigationCount: 4,
                 unnamedIndexCount: 4,
                 keyCount: 1);
@@ -84,6 +84,27 @@ namespace Rrm.Review.Data.CompiledModel
                 maxLength: 64);
             importHash.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             importHash.AddAnnotation("Relational:ColumnName", "import_hash");
+
+            var invocationHighest = runtimeEntityType.AddProperty(
+                "InvocationHighest",
+                typeof(int?),
+                nullable: true);
+            invocationHighest.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            invocationHighest.AddAnnotation("Relational:ColumnName", "invocation_highest");
+
+            var invocationNumber = runtimeEntityType.AddProperty(
+                "InvocationNumber",
+                typeof(int?),
+                nullable: true);
+            invocationNumber.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            invocationNumber.AddAnnotation("Relational:ColumnName", "invocation_number");
+
+            var invocationNumberInYear = runtimeEntityType.AddProperty(
+                "InvocationNumberInYear",
+                typeof(int?),
+                nullable: true);
+            invocationNumberInYear.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+            invocationNumberInYear.AddAnnotation("Relational:ColumnName", "invocation_number_in_year");
 
             var lastActDate = runtimeEntityType.AddProperty(
                 "LastActDate",
@@ -334,8 +355,8 @@ namespace Rrm.Review.Data.CompiledModel
             index1.AddAnnotation("Relational:Name", "ix_cases_state");
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { requestDate, requestRecordedAt });
-            index2.AddAnnotation("Relational:Name", "ix_cases_request_date_request_recorded_at");
+                new[] { requestDate, requestRecordedAt, id });
+            index2.AddAnnotation("Relational:Name", "ix_cases_request_date_request_recorded_at_id");
 
             return runtimeEntityType;
         }

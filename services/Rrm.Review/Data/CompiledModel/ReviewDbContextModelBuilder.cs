@@ -12,7 +12,7 @@ namespace Rrm.Review.Data.CompiledModel
     public partial class ReviewDbContextModel
     {
         private ReviewDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e77b74a6-3d49-4081-b947-1be6560a74f0"), entityTypeCount: 10)
+            : base(skipDetectChanges: false, modelId: new Guid("553652fc-6376-4c8a-a89e-31822c50e791"), entityTypeCount: 10)
         {
         }
 
