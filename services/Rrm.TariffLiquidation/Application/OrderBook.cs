@@ -61,7 +61,7 @@ internal sealed class OrderBook(IOptions<ConnectionStringOptions> connections, I
     /// catches up for up to <see cref="CatchUpTimeout"/>; cut off from the ledger, refuses at once.
     /// </summary>
     /// <exception cref="UnavailableException">The snapshot cannot be shown current, or does not reach the sequence.</exception>
-    public async Task<OrderSnapshot> CurrentAsync(long minSequence, CancellationToken ct)
+    public async ValueTask<OrderSnapshot> CurrentAsync(long minSequence, CancellationToken ct)
     {
         if (IsCurrent(out var snapshot, out var why) && snapshot.Sequence >= minSequence) return snapshot;
         if (why.Length > 0 && _snapshot is not null) throw Refusal(why);
