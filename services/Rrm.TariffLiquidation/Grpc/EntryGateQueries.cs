@@ -34,11 +34,11 @@ internal sealed class EntryGateQueries(LiquidationDbContext db, OrderBook book, 
         if (count > MaxCheck) v.Add(byNumber ? "entry_numbers" : "entries", $"at most {MaxCheck} a call (got {count})");
         if (request.MinLedgerSequence < 0) v.Add("min_ledger_sequence", "must be 0 or a sequence number");
         if (!v.IsValid) v.ThrowIfInvalid();
-        return byNumber ? await ByNumberAsync(request, ct) : AsKnown(request, await book.CurrentAsync(request.MinLedgerSequence, ct));
+        return byNumber ? await ByNumberAsync(request, ct) : await AsKnownAsync(request, ct);
     }
 
-    /// <summary>Entries as the customs system knows them: validated and decided in one pass, from the orders in memory.</summary>
-    private CheckEntriesResponse AsKnown(CheckEntriesRequest request, OrderSnapshot orders)
+    /// <summary>Entries as the customs system knows them: validated, then decided in one pass from the orders in memory.</summary>
+    private async ValueTask<CheckEntriesResponse> AsKnownAsync(CheckEntriesRequest request, CancellationToken ct)
     {
         var today = LegalCalendar.Today(clock);
         var v = new Validation();
@@ -46,6 +46,7 @@ internal sealed class EntryGateQueries(LiquidationDbContext db, OrderBook book, 
         for (var i = 0; i < entries.Length && v.Violations.Count < MaxViolations; i++)
             entries[i] = Validate(request.Entries[i], i, today, v);
         v.ThrowIfInvalid();
+        var orders = await book.CurrentAsync(request.MinLedgerSequence, ct);
         var response = new CheckEntriesResponse { LedgerSequence = orders.Sequence };
         response.Entries.Capacity = entries.Length;
         var mapped = new OrderProtos();
