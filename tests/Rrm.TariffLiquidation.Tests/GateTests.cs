@@ -121,6 +121,32 @@ public sealed class GateTests(LiquidationFixture fixture) : IClassFixture<Liquid
     }
 
     [Fact]
+    public async Task A_replica_whose_database_goes_silent_answers_Unavailable_within_its_staleness_bound_and_answers_again_after()
+    {
+        var direct = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString);
+        await using var proxy = new TcpProxy(direct.Host!, direct.Port);
+        var viaProxy = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 };
+        await using var replica = await fixture.StartAsync<LiquidationDbContext>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = viaProxy.ConnectionString,
+            ["Liquidation:GateCheckInterval"] = "00:00:00.200",
+            ["Liquidation:GateMaxStaleness"] = "00:00:00.600",
+        });
+        var client = new LiquidationService.LiquidationServiceClient(replica.CreateChannel());
+        var entry = Known(NewMid());
+        Assert.Equal(nameof(EntryStatus.MayLiquidate), await OutcomeAsync(client, entry));
+
+        proxy.Stall(); // nothing is closed: only the checks that stop succeeding show it
+        var refused = await Eventually.GetAsync(() => OutcomeAsync(client, entry), s => s != nameof(EntryStatus.MayLiquidate),
+            timeout: TimeSpan.FromSeconds(3), what: "the replica to refuse");
+        proxy.Resume();
+
+        Assert.Equal(nameof(StatusCode.Unavailable), refused);
+        Assert.Equal(nameof(EntryStatus.MayLiquidate), await Eventually.GetAsync(() => OutcomeAsync(client, entry),
+            s => s == nameof(EntryStatus.MayLiquidate), what: "the replica to answer again"));
+    }
+
+    [Fact]
     public async Task A_replica_asked_for_a_later_sequence_than_the_ledger_has_answers_Unavailable()
     {
         var last = await fixture.LastSequenceAsync();
