@@ -37,8 +37,25 @@ public sealed class LiquidationOptions : IValidatableObject
     [Range(1, 1000, ErrorMessage = "must be from 1 to 1000")]
     public int MaxConcurrentEntryStreams { get; set; } = 8;
 
+    /// <summary>
+    /// How often each replica's entry gate checks its orders against the instruction ledger's last sequence (besides
+    /// reloading on each notification of a new instruction), and confirms it is current (docs/adr/0011).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ErrorMessage = "must be from 50 ms to 1 minute (e.g. 00:00:01)")]
+    public TimeSpan GateCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How old a replica's last confirmation that its orders are current may be before its entry gate answers UNAVAILABLE
+    /// and its readiness goes NOT_SERVING (a confirmation is also lost at once when its connection to the ledger fails).
+    /// Longer than <see cref="GateCheckInterval"/>; 3 of them by default, so a slow check or two do not take it out of service.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "must be from 100 ms to 10 minutes (e.g. 00:00:03)")]
+    public TimeSpan GateMaxStaleness { get; set; } = TimeSpan.FromSeconds(3);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (GateMaxStaleness <= GateCheckInterval)
+            yield return new ValidationResult($"must be longer than GateCheckInterval ({GateCheckInterval})", [nameof(GateMaxStaleness)]);
         if (EntryStreamIdleTimeout > EntryStreamMaxDuration)
             yield return new ValidationResult($"must not be longer than EntryStreamMaxDuration ({EntryStreamMaxDuration})", [nameof(EntryStreamIdleTimeout)]);
     }

@@ -45,6 +45,11 @@ public static class TariffLiquidationModule
         builder.Services.AddScoped<OrderDesk>();
         builder.Services.AddScoped<EntryRegistry>();
         builder.Services.AddScoped<LiquidationQueries>();
+        // The entry gate's orders, in memory and kept current from the ledger (docs/adr/0011); readiness waits for them.
+        builder.Services.AddSingleton<OrderBook>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OrderBook>());
+        builder.Services.AddHealthChecks().AddCheck<OrderBookHealthCheck>("entry-gate", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        builder.Services.AddScoped<EntryGateQueries>();
         // After a restore from a backup (docs/operations.md): the sequence never gives a number twice.
         builder.Services.AddScoped<RestoreFence>();
         builder.Services.AddSingleton(RestoreFence.Command);

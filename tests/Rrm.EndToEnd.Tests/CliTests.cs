@@ -69,6 +69,21 @@ public sealed class CliTests(Suite suite)
         Assert.Contains("either a csv-file or --public-history", both.Error);
     }
 
+    [Fact]
+    public async Task Liquidation_check_asks_about_an_entry_as_customs_knows_it_and_says_which_ledger_sequence_it_reflects()
+    {
+        var requested = await RequestedCaseAsync($"Cliente Aduanero {Guid.NewGuid():N}"[..40] + ", S.A.");
+
+        // Not registered: the customs form is answered from the orders alone.
+        var run = await Eventually.GetAsync(
+            () => suite.CliAsync(Roles.UstrOfficer, "liquidation", "check", "MZ5-0100857-4", "--mid", requested.Facility.Mids[0], "--entered", "2024-05-10"),
+            r => r.ExitCode != 0 || r.Output.Contains(" held "), what: "the gate to hold the entry");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Matches($@"MZ5-0100857-4\s+held\s+{requested.Facility.Mids[0]}", run.Output);
+        Assert.Matches(@"As of instruction ledger sequence [1-9][0-9]*", run.Output);
+    }
+
     [Theory]
     [InlineData(64, "--response must be one of: accepted, declined, no-response (not 'maybe')", "case", "respond", "{case}", "--response", "maybe")]
     [InlineData(65, "case_id", "case", "show", "not-a-case-id")]

@@ -125,11 +125,11 @@ public sealed class EntryTests(LiquidationFixture fixture) : IClassFixture<Liqui
         await fixture.RegisterAsync([Entry(c.Facility.Mids[0], filer, 0, D(2024, 6, 1)), Entry(c.Facility.Mids[1], filer, 1, D(2024, 8, 15))]);
         var numbers = new[] { Number(filer, 0), Number(filer, 1).Replace("-", "").ToLowerInvariant(), "ZZ9-0000001-1" };
 
-        var held = (await fixture.Client().CheckEntriesAsync(new CheckEntriesRequest { EntryNumbers = { numbers } }, Customs)).Entries;
+        var held = await fixture.CheckAsync(numbers);
         await fixture.PublishAsync(Resolved(c, new DateOnly(2024, 9, 17)));
         await Eventually.GetAsync(() => fixture.Database.ScalarAsync<long>($"SELECT count(*) FROM liquidation.orders WHERE case_id = '{c.CaseId}' AND lifted_on IS NOT NULL"),
             n => n == 1, what: "the resumption");
-        var released = (await fixture.Client().CheckEntriesAsync(new CheckEntriesRequest { EntryNumbers = { numbers } }, Customs)).Entries;
+        var released = await fixture.CheckAsync(numbers);
 
         Assert.Equal([EntryStatus.Held, EntryStatus.Held, EntryStatus.NotRegistered], held.Select(e => e.Status));
         Assert.Equal(c.CaseId.ToString(), held[0].CaseId);
@@ -210,7 +210,7 @@ public sealed class EntryTests(LiquidationFixture fixture) : IClassFixture<Liqui
 
         Assert.Equal(count, result.Stored);
         var sample = Enumerable.Range(0, 1000).Select(i => Number(filer, i * 199));
-        var checks = (await fixture.Client().CheckEntriesAsync(new CheckEntriesRequest { EntryNumbers = { sample } }, Customs)).Entries;
+        var checks = await fixture.CheckAsync([.. sample]);
         Assert.All(checks, e => Assert.Equal(EntryStatus.Held, e.Status));
     }
 }

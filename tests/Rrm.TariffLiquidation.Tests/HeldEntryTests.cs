@@ -28,8 +28,8 @@ public sealed class HeldEntryTests(LiquidationFixture fixture) : IClassFixture<L
         await fixture.WaitForInstructionsAsync(start + 1);
     }
 
-    private async Task<IList<EntryCheck>> CheckAsync(params string[] numbers) =>
-        (await fixture.Client().CheckEntriesAsync(new CheckEntriesRequest { EntryNumbers = { numbers } }, Customs)).Entries;
+    /// <summary>Both forms of the gate, at the ledger's last sequence, checked against the database (<see cref="GateAgreement"/>).</summary>
+    private Task<IList<EntryCheck>> CheckAsync(params string[] numbers) => fixture.CheckAsync(numbers);
 
     private Task<ReportEntriesLiquidatedResponse> ReportAsync(params (string Number, Rrm.Grpc.Common.V1.Date? Date)[] entries) =>
         fixture.Client().ReportEntriesLiquidatedAsync(new ReportEntriesLiquidatedRequest

@@ -55,8 +55,8 @@ public sealed class RemedyTests(LiquidationFixture fixture) : IClassFixture<Liqu
     private async Task<IList<CustomsInstruction>> LedgerAsync(long after) =>
         (await fixture.Client().ListInstructionsAsync(new ListInstructionsRequest { AfterSequence = after }, Customs)).Instructions;
 
-    private async Task<IList<EntryCheck>> CheckAsync(params string[] numbers) =>
-        (await fixture.Client().CheckEntriesAsync(new CheckEntriesRequest { EntryNumbers = { numbers } }, Customs)).Entries;
+    /// <summary>Both forms of the gate, at the ledger's last sequence, checked against the database (<see cref="GateAgreement"/>).</summary>
+    private Task<IList<EntryCheck>> CheckAsync(params string[] numbers) => fixture.CheckAsync(numbers);
 
     [Fact]
     public async Task A_preference_suspension_reaches_the_held_entries_on_the_feed_the_gate_and_the_impact_and_its_lifting_ends_it()

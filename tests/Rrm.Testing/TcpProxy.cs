@@ -64,9 +64,30 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
-    private static async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken ct)
+    /// <summary>
+    /// Holds every byte in flight, both ways, without closing anything (a network that silently stops delivering) until
+    /// <see cref="Resume"/>, which delivers what was held.
+    /// </summary>
+    public void Stall() => Interlocked.CompareExchange(ref _stalled, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+
+    public void Resume() => Interlocked.Exchange(ref _stalled, null)?.TrySetResult();
+
+    private TaskCompletionSource? _stalled;
+
+    private async Task PumpAsync(TcpClient from, TcpClient to, CancellationToken ct)
     {
-        try { await from.GetStream().CopyToAsync(to.GetStream(), ct); }
+        try
+        {
+            var buffer = new byte[81920];
+            var source = from.GetStream();
+            var target = to.GetStream();
+            int read;
+            while ((read = await source.ReadAsync(buffer, ct)) > 0)
+            {
+                if (Volatile.Read(ref _stalled) is { } stalled) await stalled.Task.WaitAsync(ct);
+                await target.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+        }
         catch (Exception) { }
         from.Dispose();
         to.Dispose();

@@ -12,14 +12,36 @@ internal static class LiquidationCommands
         Verb.Create<GetFacilityStatusRequest, GetFacilityStatusResponse>("status", "What applies to the goods of the facility with this MID",
             cli => cli.Liquidation.GetFacilityStatusAsync, PrintStatus,
             i => [i.Id("mid", "A Manufacturer Identification Code, e.g. MXIMPIND1250VIL", (r, v) => r.Mid = v)]),
-        Verb.Create<CheckEntriesRequest, CheckEntriesResponse>("check", "Whether entries may liquidate (up to 1000 entry numbers)",
+        Verb.Create<CheckEntriesRequest, CheckEntriesResponse>("check",
+            "Whether entries may liquidate (up to 1000): registered entries by number, or with --mid and --entered as customs knows them",
             cli => cli.Liquidation.CheckEntriesAsync,
-            r => Table.Print(["ENTRY", "STATUS", "MID", "HELD SINCE", "LIQUIDATED", "LIQUIDATE BY", "CASE", "APPLY", "REMEDIES", "WHY"], r.Entries.Select(e => new[]
+            r =>
             {
-                e.EntryNumber, Enums.Text(e.Status), e.Mid, e.HeldSince.Text(), e.LiquidatedOn.Text(), e.LiquidateBy.Text(), e.CaseId,
-                string.Join(", ", e.ApplyRemedies.Select(o => Enums.Text(o.Kind))), string.Join(", ", e.Remedies.Select(o => Enums.Text(o.Kind))), e.Reason,
-            })),
-            i => [i.Ids("entry-numbers", "Entry numbers, XXX-NNNNNNN-N", (r, v) => r.EntryNumbers.AddRange(v))]),
+                Table.Print(["ENTRY", "STATUS", "MID", "HELD SINCE", "LIQUIDATED", "LIQUIDATE BY", "CASE", "APPLY", "REMEDIES", "WHY"], r.Entries.Select(e => new[]
+                {
+                    e.EntryNumber, Enums.Text(e.Status), e.Mid, e.HeldSince.Text(), e.LiquidatedOn.Text(), e.LiquidateBy.Text(), e.CaseId,
+                    string.Join(", ", e.ApplyRemedies.Select(o => Enums.Text(o.Kind))), string.Join(", ", e.Remedies.Select(o => Enums.Text(o.Kind))), e.Reason,
+                }));
+                Console.WriteLine($"As of instruction ledger sequence {r.LedgerSequence}");
+            },
+            i =>
+            [
+                i.Ids("entry-numbers", "Entry numbers, XXX-NNNNNNN-N", (r, v) => r.EntryNumbers.AddRange(v)),
+                // The customs form (GateEntry): the numbers given become entries under this MID, answered without registration.
+                i.Text("--mid", "Ask about the entries as customs knows them, not as registered: their MID (with --entered)", (r, v) =>
+                {
+                    r.Entries.AddRange(r.EntryNumbers.Select(n => new GateEntry { EntryNumber = n, Mid = v }));
+                    r.EntryNumbers.Clear();
+                }),
+                i.Date("--entered", "With --mid: their entry date", (r, v) =>
+                {
+                    foreach (var entry in r.Entries) entry.EntryDate = v;
+                }),
+                i.Date("--liquidated", "With --mid: the date they were liquidated, if they were", (r, v) =>
+                {
+                    foreach (var entry in r.Entries) entry.LiquidationDate = v;
+                }),
+            ]),
         Verb.Create<ReportEntriesLiquidatedRequest, ReportEntriesLiquidatedResponse>("liquidated",
             "Report entries liquidated on a date (customs.system; up to 1000; several dates with --file)",
             cli => cli.Liquidation.ReportEntriesLiquidatedAsync,

@@ -4,14 +4,14 @@ using Rrm.ServiceDefaults.Security;
 
 namespace Rrm.TariffLiquidation.Grpc;
 
-/// <summary>Thin: validation and reads live in <see cref="LiquidationQueries"/> and <see cref="EntryRegistry"/>.</summary>
-internal sealed class LiquidationGrpcService(LiquidationQueries queries, EntryRegistry registry) : LiquidationService.LiquidationServiceBase
+/// <summary>Thin: validation and reads live in <see cref="LiquidationQueries"/>, <see cref="EntryGateQueries"/> and <see cref="EntryRegistry"/>.</summary>
+internal sealed class LiquidationGrpcService(LiquidationQueries queries, EntryGateQueries gate, EntryRegistry registry) : LiquidationService.LiquidationServiceBase
 {
     public override Task<GetFacilityStatusResponse> GetFacilityStatus(GetFacilityStatusRequest request, ServerCallContext context) =>
         queries.FacilityStatusAsync(request.Mid, context.CancellationToken);
 
     public override Task<CheckEntriesResponse> CheckEntries(CheckEntriesRequest request, ServerCallContext context) =>
-        queries.CheckAsync(request.EntryNumbers, context.CancellationToken);
+        gate.CheckAsync(request, context.CancellationToken);
 
     public override Task<RegisterEntriesResponse> RegisterEntries(IAsyncStreamReader<RegisterEntriesRequest> requestStream, ServerCallContext context) =>
         registry.RegisterAsync(requestStream, context.CancellationToken);

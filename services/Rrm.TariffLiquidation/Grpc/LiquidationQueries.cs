@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
-using Microsoft.Extensions.Options;
 using Rrm.Grpc.Liquidation.V1;
 using Rrm.ServiceDefaults.Data;
 using Rrm.ServiceDefaults.Errors;
@@ -12,89 +10,13 @@ using Domain = Rrm.TariffLiquidation.Domain;
 namespace Rrm.TariffLiquidation.Grpc;
 
 /// <summary>
-/// Reads, proto in and out: the entry gate (its rules are <see cref="Domain.EntryGate"/>'s), facility status, orders, the
-/// instruction ledger and a case's impact.
+/// Reads, proto in and out: facility status, orders, the instruction ledger and a case's impact (the entry gate is
+/// <see cref="EntryGateQueries"/>).
 /// </summary>
-internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifications notifications, IOptions<LiquidationOptions> options)
+internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifications notifications)
 {
-    public const int MaxCheck = 1_000;
     private static readonly TimeSpan WatchPoll = TimeSpan.FromSeconds(2);
     private const int WatchBatch = 500;
-
-    public async Task<CheckEntriesResponse> CheckAsync(IReadOnlyList<string> numbers, CancellationToken ct)
-    {
-        var v = new Validation();
-        if (numbers.Count is 0 or > MaxCheck) v.Add("entry_numbers", $"from 1 to {MaxCheck} entry numbers");
-        var normalized = new string[numbers.Count];
-        for (var i = 0; i < numbers.Count && i < MaxCheck; i++)
-        {
-            normalized[i] = Domain.EntryNumber.Normalize(numbers[i], options.Value.EnforceCheckDigit, out var reason) ?? "";
-            if (normalized[i].Length == 0) v.Add($"entry_numbers[{i}]", $"'{numbers[i]}' {reason}");
-        }
-        v.ThrowIfInvalid();
-
-        var (entries, orders) = await GateRowsAsync(normalized, ct);
-        var response = new CheckEntriesResponse();
-        foreach (var number in normalized)
-            response.Entries.Add(entries.TryGetValue(number, out var entry)
-                ? Domain.EntryGate.Decide(entry, orders).ToProto(entry)
-                : new EntryCheck { EntryNumber = number, Status = EntryStatus.NotRegistered });
-        return response;
-    }
-
-    /// <summary>
-    /// The entries with these numbers, every order naming one of their MIDs and the MIDs added to those orders, in one
-    /// round trip and without the ORM: the gate is the hot path of the customs system (bench/README.md, "entry gate").
-    /// </summary>
-    private async Task<(Dictionary<string, Domain.CustomsEntry> Entries, List<Domain.LiquidationOrder> Orders)> GateRowsAsync(
-        string[] numbers, CancellationToken ct)
-    {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            const string entryMids = "ARRAY(SELECT DISTINCT mid::text FROM liquidation.entries WHERE entry_number = ANY($1::bpchar[]))";
-            await using var batch = new NpgsqlBatch(connection)
-            {
-                BatchCommands =
-                {
-                    new("SELECT entry_number, mid, entry_date, liquidated_on FROM liquidation.entries WHERE entry_number = ANY($1::bpchar[])") { Parameters = { new() { Value = numbers } } },
-                    new($"""
-                        SELECT id, kind, case_id, invocation_number, facility_id, facility_name, mids, effective_from, lifted_on, directive, remedy_id, description, created_at, ended_by_remedy_id
-                        FROM liquidation.orders WHERE mids && {entryMids}
-                        """) { Parameters = { new() { Value = numbers } } },
-                    new($"SELECT order_id, mid, effective_from FROM liquidation.order_mid_additions WHERE mid = ANY({entryMids})") { Parameters = { new() { Value = numbers } } },
-                },
-            };
-            await using var reader = await batch.ExecuteReaderAsync(ct);
-            var entries = new Dictionary<string, Domain.CustomsEntry>(StringComparer.Ordinal);
-            while (await reader.ReadAsync(ct))
-            {
-                var entry = new Domain.CustomsEntry
-                {
-                    EntryNumber = reader.GetString(0), Mid = reader.GetString(1), EntryDate = reader.GetFieldValue<DateOnly>(2),
-                    LiquidatedOn = reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3),
-                };
-                entries[entry.EntryNumber] = entry;
-            }
-            await reader.NextResultAsync(ct);
-            var orders = new Dictionary<Guid, Domain.LiquidationOrder>();
-            while (await reader.ReadAsync(ct))
-                orders[reader.GetGuid(0)] = Domain.LiquidationOrder.Restore(reader.GetGuid(0), Enum.Parse<Domain.OrderKind>(reader.GetString(1)), reader.GetGuid(2),
-                    reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetGuid(4), reader.GetString(5),
-                    [.. reader.GetFieldValue<string[]>(6)], reader.GetFieldValue<DateOnly>(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8),
-                    reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetGuid(10), reader.GetString(11), reader.GetFieldValue<DateTimeOffset>(12),
-                    reader.IsDBNull(13) ? null : reader.GetGuid(13));
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-                if (orders.TryGetValue(reader.GetGuid(0), out var order)) order.AddedMids[reader.GetString(1)] = reader.GetFieldValue<DateOnly>(2);
-            return (entries, [.. orders.Values]);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
 
     /// <summary>SQL: the suspension <c>o</c> holds (or held) the entry <c>e</c>; the same rule as <see cref="Domain.LiquidationOrder.Holds"/>.</summary>
     private const string HeldSql = """

@@ -40,21 +40,25 @@ internal static class Mapping
         RestoredThroughSequence = i.RestoredThroughSequence ?? 0,
     };
 
-    /// <summary>The gate's answer for <paramref name="entry"/>.</summary>
-    public static Proto.EntryCheck ToProto(this EntryVerdict v, CustomsEntry entry) => new()
+    /// <summary>The gate's answer for <paramref name="entry"/>; <paramref name="orders"/> maps each order once per response.</summary>
+    public static Proto.EntryCheck ToProto(this EntryVerdict v, CustomsEntry entry, OrderProtos orders)
     {
-        EntryNumber = entry.EntryNumber,
-        Mid = entry.Mid,
-        LiquidatedOn = entry.LiquidatedOn?.ToProto(),
-        Status = v.Status.ByName<Proto.EntryStatus>(),
-        OrderId = v.Suspension?.Id.ToString() ?? "",
-        CaseId = v.Suspension?.CaseId.ToString() ?? "",
-        HeldSince = v.HeldSince?.ToProto(),
-        LiquidateBy = v.LiquidateBy?.ToProto(),
-        Remedies = { v.Remedies.Select(o => o.ToProto()) },
-        ApplyRemedies = { v.ApplyRemedies.Select(o => o.ToProto()) },
-        Reason = v.Reason,
-    };
+        var check = new Proto.EntryCheck
+        {
+            EntryNumber = entry.EntryNumber,
+            Mid = entry.Mid,
+            LiquidatedOn = entry.LiquidatedOn?.ToProto(),
+            Status = v.Status.ByName<Proto.EntryStatus>(),
+            OrderId = v.Suspension?.Id.ToString() ?? "",
+            CaseId = v.Suspension?.CaseId.ToString() ?? "",
+            HeldSince = v.HeldSince?.ToProto(),
+            LiquidateBy = v.LiquidateBy?.ToProto(),
+            Reason = v.Reason,
+        };
+        foreach (var o in v.Remedies) check.Remedies.Add(orders.Of(o));
+        foreach (var o in v.ApplyRemedies) check.ApplyRemedies.Add(orders.Of(o));
+        return check;
+    }
 
     /// <summary>A ledger restore's mark names no case or order: empty, as proto3 leaves an absent id, not a nil UUID.</summary>
     private static string IdText(Guid id) => id == Guid.Empty ? "" : id.ToString();
@@ -75,4 +79,17 @@ internal static class Mapping
         EndedByRemedyId = o.EndedByRemedyId?.ToString() ?? "",
         AddedMids = { o.AddedMids.OrderBy(a => a.Value).ThenBy(a => a.Key).Select(a => new Proto.AddedMid { Mid = a.Key, EffectiveFrom = a.Value.ToProto() }) },
     };
+}
+
+/// <summary>Each order's proto, mapped once per response: the entries under one MID name the same remedies.</summary>
+internal sealed class OrderProtos
+{
+    private Dictionary<LiquidationOrder, Proto.Order>? _mapped;
+
+    public Proto.Order Of(LiquidationOrder order)
+    {
+        _mapped ??= [];
+        if (!_mapped.TryGetValue(order, out var proto)) _mapped[order] = proto = order.ToProto();
+        return proto;
+    }
 }

@@ -21,3 +21,6 @@ public sealed class ConcurrencyConflictException(string message) : Exception(mes
 
 /// <summary>The thing to create exists already. Mapped to ALREADY_EXISTS.</summary>
 public sealed class AlreadyExistsException(string message) : Exception(message);
+
+/// <summary>This instance cannot answer now (e.g. it cannot show its state is current); another may. Mapped to UNAVAILABLE.</summary>
+public sealed class UnavailableException(string message) : Exception(message);

@@ -59,6 +59,7 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
             NotFoundException => ErrorStatus.Of(StatusCode.NotFound, e.Message),
             InvalidStateTransitionException => ErrorStatus.Of(StatusCode.FailedPrecondition, e.Message),
             AlreadyExistsException => ErrorStatus.Of(StatusCode.AlreadyExists, e.Message),
+            UnavailableException => ErrorStatus.Of(StatusCode.Unavailable, e.Message),
             ConcurrencyConflictException => ErrorStatus.Of(StatusCode.Aborted, e.Message),
             DbUpdateConcurrencyException => ErrorStatus.Of(StatusCode.Aborted,
                 "The record was changed by someone else; reload it and try again."),
