@@ -31,6 +31,25 @@ public sealed class GateTests(LiquidationFixture fixture) : IClassFixture<Liquid
     }
 
     /// <summary>Opens a case and suspends liquidation for it from 2024-07-26; returns the suspension's instruction's sequence.</summary>
+    /// <summary>A TCP proxy in front of the test database, which a test can cut or stall.</summary>
+    private TcpProxy DatabaseProxy()
+    {
+        var direct = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString);
+        return new TcpProxy(direct.Host!, direct.Port);
+    }
+
+    /// <summary>A second replica that reaches the database only through <paramref name="proxy"/>, checking the ledger every 200 ms.</summary>
+    private Task<ServiceFactory<LiquidationDbContext>> ReplicaBehindAsync(TcpProxy proxy)
+    {
+        var viaProxy = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 };
+        return fixture.StartAsync<LiquidationDbContext>(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = viaProxy.ConnectionString,
+            ["Liquidation:GateCheckInterval"] = "00:00:00.200",
+            ["Liquidation:GateMaxStaleness"] = "00:00:00.600",
+        });
+    }
+
     private async Task<long> SuspendAsync(CaseRef c)
     {
         var start = await fixture.LastSequenceAsync();
@@ -77,15 +96,8 @@ public sealed class GateTests(LiquidationFixture fixture) : IClassFixture<Liquid
     [Fact]
     public async Task A_replica_cut_off_from_the_ledger_answers_Unavailable_and_is_not_ready_and_after_it_reflects_what_it_missed()
     {
-        var direct = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString);
-        await using var proxy = new TcpProxy(direct.Host!, direct.Port);
-        var viaProxy = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 };
-        await using var replica = await fixture.StartAsync<LiquidationDbContext>(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Postgres"] = viaProxy.ConnectionString,
-            ["Liquidation:GateCheckInterval"] = "00:00:00.200",
-            ["Liquidation:GateMaxStaleness"] = "00:00:00.600",
-        });
+        await using var proxy = DatabaseProxy();
+        await using var replica = await ReplicaBehindAsync(proxy);
         var client = new LiquidationService.LiquidationServiceClient(replica.CreateChannel());
         var gateHealth = async () => (await replica.Services.GetRequiredService<HealthCheckService>()
             .CheckHealthAsync(r => r.Tags.Contains(ServiceDefaultsExtensions.ReadyTag))).Entries["entry-gate"];
@@ -123,15 +135,8 @@ public sealed class GateTests(LiquidationFixture fixture) : IClassFixture<Liquid
     [Fact]
     public async Task A_replica_whose_database_goes_silent_answers_Unavailable_within_its_staleness_bound_and_answers_again_after()
     {
-        var direct = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString);
-        await using var proxy = new TcpProxy(direct.Host!, direct.Port);
-        var viaProxy = new NpgsqlConnectionStringBuilder(fixture.Database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 };
-        await using var replica = await fixture.StartAsync<LiquidationDbContext>(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Postgres"] = viaProxy.ConnectionString,
-            ["Liquidation:GateCheckInterval"] = "00:00:00.200",
-            ["Liquidation:GateMaxStaleness"] = "00:00:00.600",
-        });
+        await using var proxy = DatabaseProxy();
+        await using var replica = await ReplicaBehindAsync(proxy);
         var client = new LiquidationService.LiquidationServiceClient(replica.CreateChannel());
         var entry = Known(NewMid());
         Assert.Equal(nameof(EntryStatus.MayLiquidate), await OutcomeAsync(client, entry));
