@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Npgsql;
 using Rrm.Grpc.Review.V1;
 using Rrm.Review.Application;
@@ -16,8 +17,19 @@ public sealed class StoredInvocationTests(ReviewFixture fixture) : IClassFixture
 {
     private static readonly string History = File.ReadAllText(Path.Combine(Repository.Root, "data", "rrm-public-history.csv"));
 
-    private async Task<Invocation> RequestAsync(Case c, Act act) => (await fixture.Reviews().SubmitRequestForReviewAsync(
-        new SubmitRequestForReviewRequest { CaseId = c.CaseId, Act = act, SuspendLiquidation = true }, Officer)).Case.Invocation;
+    /// <summary>Submits the request, sending it again on ABORTED, as the contract tells a client to (others changed the data meanwhile).</summary>
+    private async Task<Invocation> RequestAsync(Case c, Act act)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await fixture.Reviews().SubmitRequestForReviewAsync(
+                    new SubmitRequestForReviewRequest { CaseId = c.CaseId, Act = act, SuspendLiquidation = true }, Officer)).Case.Invocation;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Aborted && attempt < 3) { }
+        }
+    }
 
     private async Task<Invocation> InvocationOfAsync(Case c) =>
         (await fixture.Reviews().GetCaseAsync(new GetCaseRequest { CaseId = c.CaseId }, Officer)).Case.Invocation;

@@ -67,7 +67,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         var until = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            if (process.HasExited) throw new InvalidOperationException($"{project} exited with {process.ExitCode} during start-up:\n{service.Output}");
+            if (process.HasExited)
+            {
+                await process.WaitForExitAsync(); // also waits for the last redirected output lines (HasExited does not)
+                throw new InvalidOperationException($"{project} exited with {process.ExitCode} during start-up:\n{service.Output}");
+            }
             try
             {
                 // Ready (the database), and connected to the broker, so its consumers' queues are bound before a test
