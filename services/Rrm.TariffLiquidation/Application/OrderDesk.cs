@@ -21,11 +21,11 @@ namespace Rrm.TariffLiquidation.Application;
 /// </remarks>
 internal sealed class OrderDesk(LiquidationDbContext db, InstructionLedger ledger, TimeProvider clock, ILogger<OrderDesk> logger)
 {
-    /// <summary>Remembers the facility's MIDs (with those added to its registration), so entries under them can be registered.</summary>
-    public Task KnowFacilityAsync(CaseRef reference, CancellationToken ct) => KnowFacilityAndItsAdditionsAsync(reference, ct);
-
-    /// <summary><see cref="KnowFacilityAsync"/>, answering the MIDs added to the facility's registration, oldest first.</summary>
-    private async Task<List<FacilityMidAddition>> KnowFacilityAndItsAdditionsAsync(CaseRef reference, CancellationToken ct)
+    /// <summary>
+    /// Remembers the facility's MIDs (with those added to its registration), so entries under them can be registered;
+    /// answers the additions, oldest first.
+    /// </summary>
+    public async Task<List<FacilityMidAddition>> KnowFacilityAsync(CaseRef reference, CancellationToken ct)
     {
         var f = reference.Facility;
         var added = f.FacilityId == Guid.Empty ? []
@@ -56,7 +56,7 @@ internal sealed class OrderDesk(LiquidationDbContext db, InstructionLedger ledge
     public async Task OpenAsync(CaseRef reference, OrderKind kind, DateOnly from, Guid? remedyId, string description,
         CancellationToken ct, bool unlessInForce = false)
     {
-        var additions = await KnowFacilityAndItsAdditionsAsync(reference, ct);
+        var additions = await KnowFacilityAsync(reference, ct);
         var existing = await db.Orders.Where(o => o.CaseId == reference.CaseId && o.Kind == kind && o.RemedyId == remedyId).ToListAsync(ct);
         if (existing.Any(o => !unlessInForce || o.InForce || o.EffectiveFrom == from)) return;
         var now = clock.GetUtcNow();

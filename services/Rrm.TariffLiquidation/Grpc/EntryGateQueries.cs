@@ -21,7 +21,6 @@ internal sealed class EntryGateQueries(LiquidationDbContext db, OrderBook book, 
     public const int MaxCheck = 1_000;
     private const int MaxViolations = 100;
     private const int MaxMid = 15;
-    private static readonly DateOnly EntryIntoForce = new(2020, 7, 1);
 
     public async Task<CheckEntriesResponse> CheckAsync(CheckEntriesRequest request, CancellationToken ct)
     {
@@ -57,23 +56,11 @@ internal sealed class EntryGateQueries(LiquidationDbContext db, OrderBook book, 
 
     private Domain.CustomsEntry Validate(GateEntry e, int index, DateOnly today, Validation v)
     {
-        var number = Domain.EntryNumber.Normalize(e.EntryNumber, options.Value.EnforceCheckDigit, out var reason);
-        if (number is null) v.Add($"entries[{index}].entry_number", $"'{e.EntryNumber}' {reason}");
+        var number = EntryFields.Number(e.EntryNumber, "entries", index, "entry_number", options.Value.EnforceCheckDigit, v);
         var mid = Mid(e.Mid);
         if (mid is null) v.Add($"entries[{index}].mid", $"'{e.Mid}' must be a MID: 1 to {MaxMid} letters and digits");
-        var date = today;
-        if (e.EntryDate is null) v.Add($"entries[{index}].entry_date", "is required");
-        else
-        {
-            date = e.EntryDate.ToActDate($"entries[{index}].entry_date", today, v);
-            if (date < EntryIntoForce) v.Add($"entries[{index}].entry_date", $"must not be before USMCA's entry into force ({EntryIntoForce:yyyy-MM-dd})");
-        }
-        DateOnly? liquidated = null;
-        if (e.LiquidationDate is not null)
-        {
-            liquidated = e.LiquidationDate.ToActDate($"entries[{index}].liquidation_date", today, v);
-            if (e.EntryDate is not null && liquidated < date) v.Add($"entries[{index}].liquidation_date", $"must not be before the entry date ({date:yyyy-MM-dd})");
-        }
+        var date = EntryFields.EntryDate(e.EntryDate, "entries", index, today, v);
+        var liquidated = EntryFields.LiquidationDate(e.LiquidationDate, "entries", index, e.EntryDate is null ? null : date, today, v);
         return new Domain.CustomsEntry { EntryNumber = number ?? "", Mid = mid ?? "", EntryDate = date, LiquidatedOn = liquidated };
     }
 
@@ -98,8 +85,7 @@ internal sealed class EntryGateQueries(LiquidationDbContext db, OrderBook book, 
         var numbers = new string[request.EntryNumbers.Count];
         for (var i = 0; i < numbers.Length; i++)
         {
-            numbers[i] = Domain.EntryNumber.Normalize(request.EntryNumbers[i], options.Value.EnforceCheckDigit, out var reason) ?? "";
-            if (numbers[i].Length == 0) v.Add($"entry_numbers[{i}]", $"'{request.EntryNumbers[i]}' {reason}");
+            numbers[i] = EntryFields.Number(request.EntryNumbers[i], "entry_numbers", i, "", options.Value.EnforceCheckDigit, v) ?? "";
         }
         v.ThrowIfInvalid();
         var orders = await book.CurrentAsync(request.MinLedgerSequence, ct);

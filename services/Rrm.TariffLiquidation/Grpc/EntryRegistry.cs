@@ -30,7 +30,6 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
     private const int LargeLoad = 100_000;
     private const int MaxViolations = 100;
     private const decimal MaxAmount = 9_999_999_999_999_999.99m;
-    private static readonly DateOnly EntryIntoForce = new(2020, 7, 1);
 
     public async Task<RegisterEntriesResponse> RegisterAsync(IAsyncStreamReader<RegisterEntriesRequest> stream, CancellationToken ct)
     {
@@ -165,8 +164,7 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
     {
         var f = $"entries[{index}].";
         var v = new Validation();
-        var number = Domain.EntryNumber.Normalize(e.EntryNumber, options.Value.EnforceCheckDigit, out var reason);
-        if (number is null) v.Add(f + "entry_number", $"'{e.EntryNumber}' {reason}");
+        var number = EntryFields.Number(e.EntryNumber, "entries", index, "entry_number", options.Value.EnforceCheckDigit, v);
         var filer = e.FilerCode.Trim().ToUpperInvariant();
         if (number is not null && filer.Length > 0 && filer != number[..3]) v.Add(f + "filer_code", $"'{e.FilerCode}' is not the entry number's filer code ({number[..3]})");
         var importer = e.Importer.Trim();
@@ -175,10 +173,7 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
         if (!knownMids.Contains(mid)) v.Add(f + "mid", $"'{e.Mid}' is not the MID of a facility with an enforcement case");
         var country = e.CountryOfOrigin.Trim().ToUpperInvariant();
         if (country.Length != 2 || !country.All(char.IsAsciiLetterUpper)) v.Add(f + "country_of_origin", "must be a two-letter ISO country code such as MX");
-        var date = today;
-        if (e.EntryDate is null) v.Add(f + "entry_date", "is required");
-        else date = e.EntryDate.ToActDate(f + "entry_date", today, v);
-        if (date < EntryIntoForce) v.Add(f + "entry_date", $"must not be before USMCA's entry into force ({EntryIntoForce:yyyy-MM-dd})");
+        var date = EntryFields.EntryDate(e.EntryDate, "entries", index, today, v);
         var value = e.EnteredValue.ToDecimal(f + "entered_value", v);
         var duties = e.EstimatedDuties.ToDecimal(f + "estimated_duties", v);
         if (value > MaxAmount) v.Add(f + "entered_value", "is too large");
@@ -189,12 +184,7 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
             general = e.DutiesWithoutPreference.ToDecimal(f + "duties_without_preference", v);
             if (general > MaxAmount) v.Add(f + "duties_without_preference", "is too large");
         }
-        DateOnly? liquidated = null;
-        if (e.LiquidationDate is not null)
-        {
-            liquidated = e.LiquidationDate.ToActDate(f + "liquidation_date", today, v);
-            if (liquidated < date) v.Add(f + "liquidation_date", $"must not be before the entry date ({date:yyyy-MM-dd})");
-        }
+        var liquidated = EntryFields.LiquidationDate(e.LiquidationDate, "entries", index, date, today, v);
         var tariff = e.TariffNumber.Replace(".", "").Trim();
         if (tariff.Length is not (8 or 10) || !tariff.All(char.IsAsciiDigit)) v.Add(f + "tariff_number", "must be an HTSUS number of 8 or 10 digits, such as 8708.99.8180");
         if (!v.IsValid)
@@ -251,9 +241,8 @@ internal sealed class EntryRegistry(LiquidationDbContext db, IOptions<Liquidatio
         {
             var e = request.Entries[i];
             var f = $"entries[{i}].";
-            var number = Domain.EntryNumber.Normalize(e.EntryNumber, options.Value.EnforceCheckDigit, out var reason);
-            if (number is null) v.Add(f + "entry_number", $"'{e.EntryNumber}' {reason}");
-            else if (!positions.TryAdd(number, i)) v.Add(f + "entry_number", $"{number} is also at entries[{positions[number]}]; report each entry once");
+            var number = EntryFields.Number(e.EntryNumber, "entries", i, "entry_number", options.Value.EnforceCheckDigit, v);
+            if (number is not null && !positions.TryAdd(number, i)) v.Add(f + "entry_number", $"{number} is also at entries[{positions[number]}]; report each entry once");
             if (e.LiquidationDate is null) v.Add(f + "liquidation_date", "is required");
             var date = e.LiquidationDate.ToActDate(f + "liquidation_date", today, v);
             if (number is not null) items.Add((i, number, date));
