@@ -31,7 +31,7 @@ public sealed class DatabaseMigrator<TDb>(IServiceScopeFactory scopes, ILogger<D
     }
 
     /// <summary>
-    /// The migrations the history table lists; none without the table. One query of our own: EF's history repository
+    /// The migrations the history table lists; none without the table. Plain SQL of our own: EF's history repository
     /// builds a model of its table first, a noticeable part of the start-up.
     /// </summary>
     private static async Task<List<string>> AppliedMigrationsAsync(TDb db, CancellationToken cancellationToken)
