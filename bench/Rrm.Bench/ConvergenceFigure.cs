@@ -67,24 +67,7 @@ internal static class ConvergenceFigure
     /// <summary>Cases awaiting their request for review, each on a facility of its own with one registered entry.</summary>
     private static async Task<List<(string CaseId, string Entry)>> CasesWithAnEntryAsync(Bench bench, int count, CancellationToken ct)
     {
-        var facilities = new FacilityService.FacilityServiceClient(Bench.Channel(bench.PetitionUrl));
-        var reviews = new ReviewService.ReviewServiceClient(Bench.Channel(bench.ReviewUrl));
-        var opened = new ConcurrentBag<(string CaseId, string Mid)>();
-        var next = 0;
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
-        {
-            while (Interlocked.Increment(ref next) <= count)
-            {
-                var facility = (await facilities.RegisterFacilityAsync(new RegisterFacilityRequest
-                {
-                    LegalName = $"Convergence bench plant {Guid.NewGuid():N}", StreetAddress = $"Calle {Random.Shared.Next(1, 9999)}", City = "Ramos Arizpe", State = "COA",
-                    Sector = Sector.Manufacturing, Subsector = Subsector.AutoParts,
-                }, bench.Headers(Roles.IlcAnalyst), cancellationToken: ct)).Facility;
-                var c = (await reviews.OpenCaseAsync(new OpenCaseRequest { FacilityId = facility.FacilityId }, bench.Headers(Roles.UstrOfficer), cancellationToken: ct)).Case;
-                opened.Add((c.CaseId, facility.Mids[0]));
-            }
-        }));
-        var list = opened.ToList();
+        var list = await Scenario.OpenCasesAsync(bench, count, "Convergence bench plant", "Ramos Arizpe", "COA", Subsector.AutoParts, ct);
         // Entries are accepted for MIDs Tariff-Liquidation knows (from CaseOpened).
         var liquidation = new LiquidationService.LiquidationServiceClient(Bench.Channel(bench.LiquidationUrl));
         foreach (var (_, mid) in list)

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using Grpc.Core;
-using Grpc.Health.V1;
 
 namespace Rrm.Bench;
 
@@ -22,10 +18,7 @@ internal static class FootprintFigure
     public static Dictionary<string, double> Memory(Bench bench, string field = "VmRSS") => Services.ToDictionary(s => s.Name, s =>
     {
         var pidFile = Path.Combine(bench.Home, "pids", $"{s.Name}.pid");
-        if (!File.Exists(pidFile)) return double.NaN;
-        var status = Path.Combine("/proc", File.ReadAllText(pidFile).Trim(), "status");
-        var line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field + ":")) : null;
-        return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+        return File.Exists(pidFile) ? ServiceHost.Megabytes(int.Parse(File.ReadAllText(pidFile).Trim()), field) : double.NaN;
     });
 
     public static async Task<Figure> RunAsync(Bench bench, CancellationToken ct)
@@ -58,45 +51,10 @@ internal static class FootprintFigure
     /// <summary>Starts one more instance of the service on a free port and measures the time until it is ready.</summary>
     private static async Task<double> StartToReadyAsync(Bench bench, string project, CancellationToken ct)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        // What ./rrm up runs: the ReadyToRun publish (./rrm, publish_services).
-        start.ArgumentList.Add(Path.Combine(bench.Root, "services", project, "bin", "Release", "r2r", project + ".dll"));
-        foreach (var (key, value) in new Dictionary<string, string>
-                 {
-                     ["ConnectionStrings__Postgres"] = bench.Postgres, ["ConnectionStrings__RabbitMq"] = bench.Amqp, ["Auth__SigningKey"] = bench.SigningKey,
-                     ["Urls"] = $"http://127.0.0.1:{port}", ["Review__PetitionUrl"] = bench.PetitionUrl, ["Notification__PetitionUrl"] = bench.PetitionUrl,
-                     ["Notification__Smtp__Port"] = Environment.GetEnvironmentVariable("RRM_SMTP_PORT") ?? "55025", ["Notification__Smtp__Security"] = "None",
-                     ["Logging__LogLevel__Default"] = "Warning",
-                 })
-            start.Environment[key] = value;
+        var environment = ServiceHost.Environment(bench, project, bench.Postgres, bench.Amqp, bench.PetitionUrl);
         var watch = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        _ = process.StandardOutput.ReadToEndAsync(ct);
-        _ = process.StandardError.ReadToEndAsync(ct);
-        var health = new Health.HealthClient(Bench.Channel($"http://127.0.0.1:{port}"));
-        try
-        {
-            while (true)
-            {
-                if (process.HasExited) throw new InvalidOperationException($"{project} exited with {process.ExitCode} while starting.");
-                if (watch.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException($"{project} was not ready within 60 s.");
-                try
-                {
-                    var reply = await health.CheckAsync(new HealthCheckRequest { Service = "readiness" }, deadline: DateTime.UtcNow.AddSeconds(1), cancellationToken: ct);
-                    if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving) return watch.Elapsed.TotalMilliseconds;
-                }
-                catch (RpcException) { }
-                await Task.Delay(20, ct);
-            }
-        }
-        finally
-        {
-            Process.Start("kill", ["-TERM", process.Id.ToString()])?.WaitForExit();
-            if (!process.WaitForExit(15_000)) process.Kill(entireProcessTree: true);
-        }
+        await using var host = ServiceHost.Launch(bench, project, environment, ServiceHost.FreePort());
+        await host.WaitUntilReadyAsync(broker: false, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(20), ct);
+        return watch.Elapsed.TotalMilliseconds;
     }
 }

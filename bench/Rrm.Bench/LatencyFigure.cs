@@ -40,25 +40,9 @@ internal static class LatencyFigure
     /// <summary>Cases awaiting their request for review, each on a facility of its own.</summary>
     private static async Task<List<string>> OpenCasesAsync(Bench bench, int count, CancellationToken ct)
     {
-        var facilities = new FacilityService.FacilityServiceClient(Bench.Channel(bench.PetitionUrl));
-        var reviews = new ReviewService.ReviewServiceClient(Bench.Channel(bench.ReviewUrl));
-        var (analyst, officer) = (bench.Headers(Roles.IlcAnalyst), bench.Headers(Roles.UstrOfficer));
-        var ids = new ConcurrentBag<string>();
-        var next = 0;
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
-        {
-            while (Interlocked.Increment(ref next) <= count)
-            {
-                var facility = (await facilities.RegisterFacilityAsync(new RegisterFacilityRequest
-                {
-                    LegalName = $"Latency bench plant {Guid.NewGuid():N}", StreetAddress = $"Calle {Random.Shared.Next(1, 9999)}", City = "Apodaca", State = "NLE",
-                    Sector = Sector.Manufacturing, Subsector = Subsector.Electronics,
-                }, analyst, cancellationToken: ct)).Facility;
-                ids.Add((await reviews.OpenCaseAsync(new OpenCaseRequest { FacilityId = facility.FacilityId }, officer, cancellationToken: ct)).Case.CaseId);
-            }
-        }));
+        var opened = await Scenario.OpenCasesAsync(bench, count, "Latency bench plant", "Apodaca", "NLE", Subsector.Electronics, ct);
         await Task.Delay(2000, ct); // let the CaseOpened events settle
-        return [.. ids];
+        return [.. opened.Select(c => c.CaseId)];
     }
 
     private static async Task<List<double>> FeedAsync(Bench bench, List<string> cases, CancellationToken ct)

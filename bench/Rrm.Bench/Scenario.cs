@@ -31,6 +31,34 @@ internal static class Scenario
         return (opened.CaseId, facility.Mids[0]);
     }
 
+    /// <summary>
+    /// <paramref name="count"/> cases awaiting their request for review, each on a newly registered facility of its own
+    /// (named after <paramref name="name"/>), opened by 8 callers at once; with each facility's first MID.
+    /// </summary>
+    public static async Task<List<(string CaseId, string Mid)>> OpenCasesAsync(Bench bench, int count, string name, string city, string state,
+        Rrm.Grpc.Petition.V1.Subsector subsector, CancellationToken ct)
+    {
+        var facilities = new FacilityService.FacilityServiceClient(Bench.Channel(bench.PetitionUrl));
+        var reviews = new ReviewService.ReviewServiceClient(Bench.Channel(bench.ReviewUrl));
+        var (analyst, officer) = (bench.Headers(Roles.IlcAnalyst), bench.Headers(Roles.UstrOfficer));
+        var opened = new System.Collections.Concurrent.ConcurrentBag<(string CaseId, string Mid)>();
+        var next = 0;
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) <= count)
+            {
+                var facility = (await facilities.RegisterFacilityAsync(new RegisterFacilityRequest
+                {
+                    LegalName = $"{name} {Guid.NewGuid():N}", StreetAddress = $"Calle {Random.Shared.Next(1, 9999)}", City = city, State = state,
+                    Sector = Rrm.Grpc.Petition.V1.Sector.Manufacturing, Subsector = subsector,
+                }, analyst, cancellationToken: ct)).Facility;
+                var c = (await reviews.OpenCaseAsync(new OpenCaseRequest { FacilityId = facility.FacilityId }, officer, cancellationToken: ct)).Case;
+                opened.Add((c.CaseId, facility.Mids[0]));
+            }
+        }));
+        return [.. opened];
+    }
+
     public static async Task WaitForSuspensionAsync(Bench bench, string mid, CancellationToken ct)
     {
         var liquidation = new LiquidationService.LiquidationServiceClient(Bench.Channel(bench.LiquidationUrl));

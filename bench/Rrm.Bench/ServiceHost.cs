@@ -8,8 +8,8 @@ namespace Rrm.Bench;
 
 /// <summary>
 /// One more process of a service, started by the bench as `./rrm up` starts one (`dotnet Rrm.X.dll migrate`, then
-/// `dotnet Rrm.X.dll` with the same environment variables), on a port of its own; ready when its readiness and
-/// broker checks say SERVING. Stopped with SIGTERM when disposed.
+/// `dotnet Rrm.X.dll` from the ReadyToRun publish, with the same environment variables), on a port of its own; ready when
+/// its readiness and broker checks say SERVING. Stopped with SIGTERM when disposed.
 /// </summary>
 internal sealed class ServiceHost : IAsyncDisposable
 {
@@ -54,44 +54,65 @@ internal sealed class ServiceHost : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Migrates and starts <paramref name="project"/> (the Release build of this checkout) and waits until it is ready.</summary>
+    /// <summary>Migrates and starts <paramref name="project"/> (what `./rrm up` runs) and waits until it is ready, broker included.</summary>
     public static async Task<ServiceHost> StartAsync(Bench bench, string project, Dictionary<string, string> environment, int port, CancellationToken ct)
     {
-        var url = $"http://127.0.0.1:{port}";
-        var env = new Dictionary<string, string>(environment) { ["Urls"] = url };
+        var env = new Dictionary<string, string>(environment) { ["Urls"] = UrlOf(port) };
         using (var migrate = Start(bench, project, env, "migrate"))
         {
             await migrate.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(120), ct);
             if (migrate.ExitCode != 0) throw new InvalidOperationException($"{project} migrate exited with {migrate.ExitCode}.");
         }
-        var host = new ServiceHost(project, url, Start(bench, project, env));
-        var health = new Health.HealthClient(Bench.Channel(url));
-        for (var until = DateTime.UtcNow.AddSeconds(90); ; await Task.Delay(100, ct))
+        var host = Launch(bench, project, environment, port);
+        try
         {
-            if (host._process.HasExited) throw new InvalidOperationException($"{project} on {url} exited with {host._process.ExitCode} while starting.");
-            try
-            {
-                var ready = await health.CheckAsync(new HealthCheckRequest { Service = "readiness" }, deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: ct);
-                var broker = await health.CheckAsync(new HealthCheckRequest { Service = "broker" }, deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: ct);
-                if (ready.Status == HealthCheckResponse.Types.ServingStatus.Serving && broker.Status == HealthCheckResponse.Types.ServingStatus.Serving) return host;
-            }
-            catch (RpcException) { } // not listening yet
-            if (DateTime.UtcNow > until)
-            {
-                await host.DisposeAsync();
-                throw new TimeoutException($"{project} on {url} was not ready within 90 s.");
-            }
+            await host.WaitUntilReadyAsync(broker: true, TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(100), ct);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
         }
     }
 
-    /// <summary>Its resident memory in MB (VmRSS), NaN once it has exited.</summary>
-    public double ResidentMegabytes() => ResidentMegabytes(Pid);
+    /// <summary>Starts <paramref name="project"/> without migrating or waiting (the caller waits: <see cref="WaitUntilReadyAsync"/>).</summary>
+    public static ServiceHost Launch(Bench bench, string project, Dictionary<string, string> environment, int port) =>
+        new(project, UrlOf(port), Start(bench, project, new Dictionary<string, string>(environment) { ["Urls"] = UrlOf(port) }));
 
-    /// <summary>VmRSS of process <paramref name="pid"/> in MB, from /proc; NaN when it is not running.</summary>
-    public static double ResidentMegabytes(int pid)
+    /// <summary>Polls every <paramref name="poll"/> until readiness (and the broker check, if asked) says SERVING.</summary>
+    public async Task WaitUntilReadyAsync(bool broker, TimeSpan limit, TimeSpan poll, CancellationToken ct)
+    {
+        var health = new Health.HealthClient(Bench.Channel(Url));
+        for (var until = DateTime.UtcNow + limit; ; await Task.Delay(poll, ct))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"{Project} on {Url} exited with {_process.ExitCode} while starting.");
+            try
+            {
+                if (await ServingAsync(health, "readiness", ct) && (!broker || await ServingAsync(health, "broker", ct))) return;
+            }
+            catch (RpcException) { } // not listening yet
+            if (DateTime.UtcNow > until) throw new TimeoutException($"{Project} on {Url} was not ready within {limit.TotalSeconds:N0} s.");
+        }
+    }
+
+    private static async Task<bool> ServingAsync(Health.HealthClient health, string service, CancellationToken ct) =>
+        (await health.CheckAsync(new HealthCheckRequest { Service = service }, deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: ct)).Status
+        == HealthCheckResponse.Types.ServingStatus.Serving;
+
+    private static string UrlOf(int port) => $"http://127.0.0.1:{port}";
+
+    /// <summary>Its resident memory in MB (VmRSS), NaN once it has exited.</summary>
+    public double ResidentMegabytes() => Megabytes(Pid);
+
+    /// <summary>
+    /// Memory in MB of process <paramref name="pid"/> from /proc: <c>VmRSS</c> (resident) by default, or another field such as
+    /// <c>RssAnon</c> (its private part); NaN when it is not running.
+    /// </summary>
+    public static double Megabytes(int pid, string field = "VmRSS")
     {
         var status = $"/proc/{pid}/status";
-        var line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmRSS:")) : null;
+        var line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field + ":")) : null;
         return line is null ? double.NaN : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
     }
 
@@ -103,7 +124,8 @@ internal sealed class ServiceHost : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(bench.Root, "services", project, "bin", "Release", "net10.0", project + ".dll"));
+        // What ./rrm up runs: the ReadyToRun publish (./rrm, publish_services).
+        start.ArgumentList.Add(Path.Combine(bench.Root, "services", project, "bin", "Release", "r2r", project + ".dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var (key, value) in env) start.Environment[key] = value;
         var process = Process.Start(start)!;
