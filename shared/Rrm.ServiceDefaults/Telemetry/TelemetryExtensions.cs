@@ -16,7 +16,7 @@ namespace Rrm.ServiceDefaults.Telemetry;
 /// log's trace ids see them); nothing is exported. Trace context crosses gRPC (W3C headers) and RabbitMQ (MassTransit
 /// headers, and the outbox row's stored traceparent).
 /// </summary>
-internal static class TelemetryExtensions
+public static class TelemetryExtensions
 {
     /// <summary>
     /// Health probes (every few seconds from each kubelet) and reflection are not traced: they would bury the calls that

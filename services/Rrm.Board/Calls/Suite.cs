@@ -1,0 +1,45 @@
+using Grpc.Core;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Options;
+using Rrm.Board.Security;
+using Rrm.Grpc.Liquidation.V1;
+using Rrm.Grpc.Notification.V1;
+using Rrm.Grpc.Petition.V1;
+using Rrm.Grpc.Review.V1;
+
+namespace Rrm.Board.Calls;
+
+/// <summary>
+/// The four services' clients and the options of a call made as the signed-in user: their token, so each service
+/// applies its own rules (docs/security.md) to the board as to any client. Scoped: a request, or a live page's circuit.
+/// </summary>
+public sealed class Suite(
+    FacilityService.FacilityServiceClient facilities,
+    PetitionService.PetitionServiceClient petitions,
+    ReviewService.ReviewServiceClient cases,
+    LiquidationService.LiquidationServiceClient liquidation,
+    NotificationService.NotificationServiceClient notifications,
+    AuthenticationStateProvider authentication,
+    IOptions<BoardOptions> options)
+{
+    public FacilityService.FacilityServiceClient Facilities => facilities;
+    public PetitionService.PetitionServiceClient Petitions => petitions;
+    public ReviewService.ReviewServiceClient Cases => cases;
+    public LiquidationService.LiquidationServiceClient Liquidation => liquidation;
+    public NotificationService.NotificationServiceClient Notifications => notifications;
+
+    /// <summary>A unary call as the user, with the board's call deadline.</summary>
+    public async Task<CallOptions> AsUserAsync(CancellationToken cancellationToken = default) =>
+        new(await HeadersAsync(), DateTime.UtcNow + options.Value.CallTimeout, cancellationToken);
+
+    /// <summary>A stream as the user (WatchCase): no deadline, it lasts as long as the page.</summary>
+    public async Task<CallOptions> StreamAsUserAsync(CancellationToken cancellationToken) =>
+        new(await HeadersAsync(), cancellationToken: cancellationToken);
+
+    private async Task<Metadata> HeadersAsync()
+    {
+        var user = (await authentication.GetAuthenticationStateAsync()).User;
+        var token = BoardUser.TokenOf(user) ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "not signed in"));
+        return new Metadata { { "authorization", $"Bearer {token}" } };
+    }
+}

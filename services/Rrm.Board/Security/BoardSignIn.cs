@@ -1,0 +1,124 @@
+using System.Text;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Rrm.ServiceDefaults.Security;
+
+namespace Rrm.Board.Security;
+
+/// <summary>
+/// Sign-in (docs/board.md, "Sign-in"): a cookie for the browser, holding the token the services verify. In deployments
+/// the token is the access token of an OpenID Connect sign-in; locally, the role picker at /signin mints the
+/// local-development token, as <c>./rrm token</c> does.
+/// </summary>
+public static class BoardSignIn
+{
+    public const string SignInPath = "/signin";
+    /// <summary>Where the role picker's form posts (the page's own path answers POST too, for Blazor's forms).</summary>
+    public const string LocalSignInPath = "/signin/local";
+
+    /// <summary>The roles a person can pick locally: every role of docs/security.md but the services' own.</summary>
+    public static readonly IReadOnlyList<string> PersonRoles =
+        [Roles.IlcAnalyst, Roles.UstrOfficer, Roles.TreasuryOfficer, Roles.NotificationAdmin, Roles.Auditor, Roles.CustomsSystem];
+
+    public static void AddBoardSignIn(this WebApplicationBuilder builder, BoardOptions board)
+    {
+        var authentication = builder.Services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                o.DefaultChallengeScheme = board.DevelopmentSignIn
+                    ? CookieAuthenticationDefaults.AuthenticationScheme
+                    : OpenIdConnectDefaults.AuthenticationScheme;
+            })
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "rrm-board";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = SignInPath;
+                o.AccessDeniedPath = SignInPath;
+                // The sign-in lasts as long as its token: the services would refuse it after that anyway.
+                o.SlidingExpiration = false;
+            });
+        if (!board.DevelopmentSignIn)
+            authentication.AddOpenIdConnect(o =>
+            {
+                o.Authority = board.Oidc.Authority;
+                o.ClientId = board.Oidc.ClientId;
+                o.ClientSecret = board.Oidc.ClientSecret;
+                o.RequireHttpsMetadata = board.Oidc.RequireHttpsMetadata;
+                o.ResponseType = OpenIdConnectResponseType.Code;
+                o.UsePkce = true;
+                o.MapInboundClaims = false;
+                o.Scope.Clear();
+                foreach (var scope in $"openid profile {board.Oidc.Scopes}".Split(' ', StringSplitOptions.RemoveEmptyEntries)) o.Scope.Add(scope);
+                o.Events.OnTokenValidated = context =>
+                {
+                    // The cookie keeps the access token (what the services verify) and the roles it carries, not the
+                    // provider's whole identity.
+                    var accessToken = context.TokenEndpointResponse?.AccessToken;
+                    if (string.IsNullOrEmpty(accessToken))
+                    {
+                        context.Fail("the identity provider issued no access token");
+                        return Task.CompletedTask;
+                    }
+                    var token = new JsonWebToken(accessToken);
+                    context.Principal = BoardUser.Principal(token.Subject,
+                        token.Claims.Where(c => c.Type == BoardUser.RoleClaim).Select(c => c.Value), accessToken);
+                    context.Properties!.ExpiresUtc = token.ValidTo;
+                    return Task.CompletedTask;
+                };
+            });
+        builder.Services.AddAuthorization();
+        builder.Services.AddCascadingAuthenticationState();
+    }
+
+    public static void MapBoardSignIn(this WebApplication app, BoardOptions board, AuthOptions? developmentKey)
+    {
+        if (board.DevelopmentSignIn)
+            app.MapPost(LocalSignInPath, async (HttpContext http) =>
+            {
+                if (!AntiforgeryValid(http)) return Results.BadRequest("the form has expired: open the sign-in page again");
+                var form = await http.Request.ReadFormAsync();
+                var returnUrl = LocalOrRoot(form["returnUrl"]);
+                var roles = form["role"].OfType<string>().Where(PersonRoles.Contains).Distinct().ToList();
+                if (roles.Count == 0)
+                    return Results.LocalRedirect($"{SignInPath}?error=roles&returnUrl={Uri.EscapeDataString(returnUrl)}");
+                var subject = string.IsNullOrWhiteSpace(form["name"]) ? "developer" : form["name"].ToString().Trim();
+                var lifetime = board.DevelopmentTokenLifetime;
+                var token = DevTokens.Mint(developmentKey!, subject, roles, lifetime);
+                await http.SignInAsync(BoardUser.Principal(subject, roles, token),
+                    new AuthenticationProperties { ExpiresUtc = DateTimeOffset.UtcNow + lifetime });
+                return Results.LocalRedirect(returnUrl);
+            }).WithMetadata(new RequireAntiforgeryTokenAttribute());
+        app.MapPost("/signout", async (HttpContext http) =>
+        {
+            if (!AntiforgeryValid(http)) return Results.BadRequest("the form has expired: open the page again");
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.LocalRedirect("/");
+        }).WithMetadata(new RequireAntiforgeryTokenAttribute());
+    }
+
+    // The antiforgery middleware checks the form's token on these endpoints; a handler that reads the form itself
+    // must look at the outcome (minimal APIs do it only when they bind the form).
+    private static bool AntiforgeryValid(HttpContext http) => http.Features.Get<IAntiforgeryValidationFeature>()?.IsValid == true;
+
+    /// <summary>Only a path of this site: a sign-in must not send anyone elsewhere (an open redirect).</summary>
+    public static string LocalOrRoot(string? url) =>
+        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            ? url : "/";
+
+    /// <summary>The key the role picker mints with; required (at least 32 bytes) when the picker is on.</summary>
+    public static AuthOptions? DevelopmentKey(IConfiguration configuration, BoardOptions board)
+    {
+        if (!board.DevelopmentSignIn) return null;
+        var auth = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        if (Encoding.UTF8.GetByteCount(auth.SigningKey ?? "") < 32)
+            throw new InvalidOperationException("Board:DevelopmentSignIn needs Auth:SigningKey (at least 32 bytes), the services' local-development key");
+        return auth;
+    }
+}

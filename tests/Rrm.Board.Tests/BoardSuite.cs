@@ -1,0 +1,147 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Rrm.Grpc.Common.V1;
+using Rrm.Grpc.Review.V1;
+using Rrm.Testing;
+
+namespace Rrm.Board.Tests;
+
+/// <summary>
+/// The four services as processes (<see cref="ServiceStack"/>), the board on a real Kestrel socket pointed at them with
+/// the local role picker, and Debian's chromium (RRM_CHROMIUM, default /usr/bin/chromium; `./rrm test` installs it)
+/// driven headless by Playwright. Shared by the test classes of the "board" collection.
+/// </summary>
+public sealed class BoardSuite : ServiceStack, IAsyncLifetime
+{
+    private static readonly string Chromium = Environment.GetEnvironmentVariable("RRM_CHROMIUM") ?? "/usr/bin/chromium";
+
+    private BoardHost? _board;
+    private IPlaywright? _playwright;
+    private readonly SemaphoreSlim _improLock = new(1, 1);
+    private Case? _impro;
+
+    public string BoardUrl { get; private set; } = "";
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where a person finds the screenshots: .rrm/test-results/board (RRM_HOME/test-results/board).</summary>
+    public static string Screenshots { get; } = Path.Combine(
+        Environment.GetEnvironmentVariable("RRM_HOME") ?? Path.Combine(Repository.Root, ".rrm"), "test-results", "board");
+
+    public async Task InitializeAsync()
+    {
+        await StartServicesAsync();
+        var service = (ServiceProject p) => Replicas[p.Name].Single().Url;
+        _board = new BoardHost(new()
+        {
+            ["Board:PetitionUrl"] = service(ServiceProject.Petition),
+            ["Board:ReviewUrl"] = service(ServiceProject.Review),
+            ["Board:LiquidationUrl"] = service(ServiceProject.Liquidation),
+            ["Board:NotificationUrl"] = service(ServiceProject.Notification),
+            ["Board:DevelopmentSignIn"] = "true",
+            ["Auth:SigningKey"] = TestEnvironment.SigningKey,
+        });
+        _board.UseKestrel(0);
+        _board.StartServer();
+        BoardUrl = _board.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _playwright = await Playwright.CreateAsync();
+        // Playwright passes --no-sandbox itself on Linux; chromium's sandbox cannot run as root (CI's user).
+        Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true });
+        Directory.CreateDirectory(Screenshots);
+    }
+
+    /// <summary>A fresh browser (no cookies) signed in through the role picker with <paramref name="roles"/>.</summary>
+    public async Task<IPage> SignedInAsync(params string[] roles)
+    {
+        var context = await Browser.NewContextAsync(new() { BaseURL = BoardUrl, Locale = "en-US" });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/signin");
+        await page.GetByLabel("Your name").FillAsync("board-test");
+        foreach (var role in roles) await page.GetByLabel(role, new() { Exact = true }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(BoardUrl.TrimEnd('/') + "/");
+        return page;
+    }
+
+    /// <summary>Keeps a picture of the page for a person to look at (.rrm/test-results/board/NAME.png).</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(Screenshots, $"{name}.png");
+        await page.ScreenshotAsync(new() { Path = path, FullPage = true });
+        Assert.True(new FileInfo(path).Length > 0, $"no screenshot at {path}");
+    }
+
+    /// <summary>
+    /// The Impro Mexico case after the demo's acts (scripts/demo.sh, steps 2-5), recorded once for the whole collection:
+    /// petition June 24, 2024; sufficient July 24; request for review July 25 (announced July 26, USTR's 25th) with
+    /// liquidation suspended; Mexico accepts August 4; no denial found September 6; resolved September 17.
+    /// </summary>
+    public async Task<Case> ImproAsync()
+    {
+        await _improLock.WaitAsync();
+        try
+        {
+            return _impro ??= await WalkImproAsync();
+        }
+        finally { _improLock.Release(); }
+    }
+
+    private async Task<Case> WalkImproAsync()
+    {
+        var facility = (await Facilities.RegisterFacilityAsync(Samples.Impro(), Analyst)).Facility;
+        var petition = (await Petitions.SubmitPetitionAsync(Samples.ImproPetition(facility.FacilityId), Analyst)).Petition;
+        await Petitions.RecordDeterminationAsync(new()
+        {
+            PetitionId = petition.PetitionId, Outcome = Rrm.Grpc.Petition.V1.DeterminationOutcome.Sufficient,
+            DeterminationDate = D(2024, 7, 24), Rationale = "Sufficient, credible evidence of a denial of rights at a covered facility.",
+        }, Analyst);
+        var opened = (await Eventually.GetAsync(
+            async () => (await Cases.ListCasesAsync(new ListCasesRequest { FacilityId = facility.FacilityId }, Officer)).Cases.SingleOrDefault(),
+            c => c is not null, what: "the Impro case"))!;
+        await Cases.SubmitRequestForReviewAsync(new()
+        {
+            CaseId = opened.CaseId, Act = new() { EffectiveDate = D(2024, 7, 25), AnnouncedDate = D(2024, 7, 26) },
+            SuspendLiquidation = true, UstrOrdinal = 25,
+        }, Officer);
+        await Cases.RecordMexicoResponseAsync(new()
+        {
+            CaseId = opened.CaseId, Act = new() { EffectiveDate = D(2024, 8, 4), Note = "date assumed" }, Response = MexicoResponse.Accepted,
+        }, Officer);
+        await Cases.RecordReviewFindingsAsync(new()
+        {
+            CaseId = opened.CaseId, Act = new() { EffectiveDate = D(2024, 9, 6), Note = "the dismissed union delegate reinstated with back pay" },
+            Finding = Finding.NoDenial,
+        }, Officer);
+        return (await Cases.ResolveCaseAsync(new() { CaseId = opened.CaseId, Act = new() { EffectiveDate = D(2024, 9, 17) } }, Officer)).Case;
+    }
+
+    public static Date D(int y, int m, int d) => new() { Year = y, Month = m, Day = d };
+
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_board is not null) await _board.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary>The board in this process, configured as a deployment would configure it (production environment).</summary>
+internal sealed class BoardHost(Dictionary<string, string> settings) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        // The build's static files (blazor.web.js, styles), which a deployment serves from its publish folder.
+        builder.UseStaticWebAssets();
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+    }
+}
+
+[CollectionDefinition("board")]
+public sealed class BoardCollection : ICollectionFixture<BoardSuite>;
