@@ -132,7 +132,7 @@ public sealed class BoardSuite : ServiceStack, IAsyncLifetime
 }
 
 /// <summary>The board in this process, configured as a deployment would configure it (production environment).</summary>
-internal sealed class BoardHost(Dictionary<string, string> settings) : WebApplicationFactory<Program>
+public sealed class BoardHost(Dictionary<string, string> settings) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

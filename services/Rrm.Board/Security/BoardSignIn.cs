@@ -38,7 +38,7 @@ public static class BoardSignIn
                 o.Cookie.Name = "rrm-board";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Cookie.SecurePolicy = board.BehindProxy ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 o.LoginPath = SignInPath;
                 o.AccessDeniedPath = SignInPath;
                 // The sign-in lasts as long as its token: the services would refuse it after that anyway.
