@@ -13,6 +13,8 @@ public sealed class CasesPageTests(BoardSuite suite)
     {
         var impro = await suite.ImproAsync();
         var page = await suite.SignedInAsync(Roles.UstrOfficer);
+        var requests = PageAudit.RecordRequests(page);
+        await page.ReloadAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Cases");
         var row = page.Locator("table.cases tbody tr").Filter(new() { Has = page.Locator($"a[href='/cases/{impro.CaseId}']") });
@@ -22,7 +24,48 @@ public sealed class CasesPageTests(BoardSuite suite)
         await Expect(row.Locator("td").Nth(5)).ToHaveTextAsync("not suspended");
         Assert.Equal(25, impro.Invocation.Number); // USTR's ordinal, as announced
         await Expect(row.Locator("td").Nth(6)).ToHaveTextAsync($"25 ({impro.Invocation.NumberInYear} of 2024)");
+        await PageAudit.AssertAccessibleAsync(page, suite.BoardUrl, requests);
         await BoardSuite.ScreenshotAsync(page, "cases");
+    }
+
+    [Fact]
+    public async Task The_filters_narrow_the_list_and_keep_their_values()
+    {
+        var impro = await suite.ImproAsync();
+        var page = await suite.SignedInAsync(Roles.Auditor);
+        var improLink = page.Locator($"a[href='/cases/{impro.CaseId}']");
+        await Expect(improLink).ToHaveCountAsync(1);
+
+        await page.GetByLabel("State", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "under Mexican review" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Expect(improLink).ToHaveCountAsync(0);
+        await Expect(page.GetByLabel("State", new() { Exact = true })).ToHaveValueAsync(nameof(CaseState.UnderMexicanReview));
+
+        await page.GotoAsync("/?state=Resolved&year=2024&mexicanState=SLP&sector=manufacturing");
+        await Expect(improLink).ToHaveCountAsync(1);
+        await page.GotoAsync("/?year=2023");
+        await Expect(improLink).ToHaveCountAsync(0);
+        await page.GotoAsync("/?open=true");
+        await Expect(improLink).ToHaveCountAsync(0); // resolved: no clock running
+    }
+
+    [Fact]
+    public async Task Signing_in_and_filtering_work_from_the_keyboard_alone()
+    {
+        var context = await suite.Browser.NewContextAsync(new() { BaseURL = suite.BoardUrl });
+        var page = await context.NewPageAsync();
+        var requests = PageAudit.RecordRequests(page);
+        await page.GotoAsync("/signin");
+        await PageAudit.AssertAccessibleAsync(page, suite.BoardUrl, requests);
+        await BoardSuite.ScreenshotAsync(page, "signin");
+        await page.GetByLabel("Your name").FocusAsync();
+        await page.Keyboard.PressAsync("Tab"); // the first role
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Space"); // ustr.officer
+        for (var i = 0; i < 5; i++) await page.Keyboard.PressAsync("Tab"); // past the other roles, to the button
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("roles")).ToHaveTextAsync(Roles.UstrOfficer);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Cases");
     }
 
     [Fact]
