@@ -25,6 +25,11 @@ public sealed class BoardSuite : ServiceStack, IAsyncLifetime
     private Case? _impro;
 
     public string BoardUrl { get; private set; } = "";
+    /// <summary>A second board, signing people in with OpenID Connect at <see cref="Provider"/>, as deployed.</summary>
+    public string OidcBoardUrl { get; private set; } = "";
+    /// <summary>The identity provider of <see cref="OidcBoardUrl"/>; the services accept the access tokens it issues.</summary>
+    public JwksServer Provider { get; private set; } = null!;
+    private BoardHost? _oidcBoard;
     public IBrowser Browser { get; private set; } = null!;
 
     /// <summary>Where a person finds the screenshots: .rrm/test-results/board (RRM_HOME/test-results/board).</summary>
@@ -33,24 +38,34 @@ public sealed class BoardSuite : ServiceStack, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await StartServicesAsync();
-        var service = (ServiceProject p) => Replicas[p.Name].Single().Url;
-        _board = new BoardHost(new()
+        Provider = await JwksServer.StartAsync();
+        // The services take the development tokens (HS256) and the provider's (RS256), as docs/security.md allows.
+        await StartServicesAsync(new Dictionary<string, string> { ["Auth__JwksUrl"] = Provider.JwksUrl, ["Auth__RequireHttpsMetadata"] = "false" });
+        var services = new Dictionary<string, string>
         {
-            ["Board:PetitionUrl"] = service(ServiceProject.Petition),
-            ["Board:ReviewUrl"] = service(ServiceProject.Review),
-            ["Board:LiquidationUrl"] = service(ServiceProject.Liquidation),
-            ["Board:NotificationUrl"] = service(ServiceProject.Notification),
-            ["Board:DevelopmentSignIn"] = "true",
-            ["Auth:SigningKey"] = TestEnvironment.SigningKey,
+            ["Board:PetitionUrl"] = Replicas[ServiceProject.Petition.Name].Single().Url,
+            ["Board:ReviewUrl"] = Replicas[ServiceProject.Review.Name].Single().Url,
+            ["Board:LiquidationUrl"] = Replicas[ServiceProject.Liquidation.Name].Single().Url,
+            ["Board:NotificationUrl"] = Replicas[ServiceProject.Notification.Name].Single().Url,
+        };
+        (_board, BoardUrl) = StartBoard(new(services) { ["Board:DevelopmentSignIn"] = "true", ["Auth:SigningKey"] = TestEnvironment.SigningKey });
+        (_oidcBoard, OidcBoardUrl) = StartBoard(new(services)
+        {
+            ["Board:Oidc:Authority"] = Provider.Authority, ["Board:Oidc:RequireHttpsMetadata"] = "false",
+            ["Board:Oidc:ClientId"] = JwksServer.ClientId, ["Board:Oidc:ClientSecret"] = JwksServer.ClientSecret,
         });
-        _board.UseKestrel(0);
-        _board.StartServer();
-        BoardUrl = _board.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _playwright = await Playwright.CreateAsync();
         // Playwright passes --no-sandbox itself on Linux; chromium's sandbox cannot run as root (CI's user).
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true });
         Directory.CreateDirectory(Screenshots);
+    }
+
+    private static (BoardHost, string Url) StartBoard(Dictionary<string, string> settings)
+    {
+        var board = new BoardHost(settings);
+        board.UseKestrel(0);
+        board.StartServer();
+        return (board, board.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
     /// <summary>A fresh browser (no cookies) signed in through the role picker with <paramref name="roles"/>.</summary>
@@ -127,6 +142,8 @@ public sealed class BoardSuite : ServiceStack, IAsyncLifetime
         if (Browser is not null) await Browser.DisposeAsync();
         _playwright?.Dispose();
         if (_board is not null) await _board.DisposeAsync();
+        if (_oidcBoard is not null) await _oidcBoard.DisposeAsync();
+        if (Provider is not null) await Provider.DisposeAsync();
         await base.DisposeAsync();
     }
 }

@@ -13,7 +13,9 @@ namespace Rrm.Testing;
 /// <summary>
 /// A stand-in identity provider on 127.0.0.1 over plain http: RSA keys by key id, which the test adds and withdraws,
 /// published as a JWKS (<see cref="JwksUrl"/>) and through OpenID metadata (<see cref="Authority"/>); it signs RS256
-/// tokens with any key it has made, published or not.
+/// tokens with any key it has made, published or not. It also signs people in to one client (<see cref="ClientId"/>)
+/// with the authorization code flow and PKCE, as the board's OpenID Connect sign-in uses it: the person is the one
+/// the test names in <see cref="SignsIn"/>, without a login page.
 /// </summary>
 public sealed class JwksServer : IAsyncDisposable
 {
@@ -21,6 +23,17 @@ public sealed class JwksServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, RSA> _keys = new();
     private readonly ConcurrentDictionary<string, byte> _published = new();
     private int _reads;
+
+    public const string ClientId = "rrm-board";
+    public const string ClientSecret = "rrm-board-test-secret";
+    /// <summary>The key that signs what the sign-in issues (published at start).</summary>
+    public const string SignInKey = "sign-in";
+
+    /// <summary>Who the next authorization request signs in, with the roles their access token carries; null refuses.</summary>
+    public (string Subject, string[] Roles)? SignsIn { get; set; }
+
+    private readonly ConcurrentDictionary<string, Grant> _codes = new();
+    private sealed record Grant(string Nonce, string Challenge, string RedirectUri, string Subject, string[] Roles);
 
     public string Authority { get; }
     public string JwksUrl => Authority + "/jwks";
@@ -40,14 +53,55 @@ public sealed class JwksServer : IAsyncDisposable
         app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
         {
             ["issuer"] = server.Authority, ["jwks_uri"] = server.JwksUrl, ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
+            ["authorization_endpoint"] = server.Authority + "/authorize", ["token_endpoint"] = server.Authority + "/token",
+            ["response_types_supported"] = new[] { "code" }, ["subject_types_supported"] = new[] { "public" },
+            ["code_challenge_methods_supported"] = new[] { "S256" }, ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_post" },
         }));
+        app.MapGet("/authorize", server.Authorize);
+        app.MapPost("/token", server.TokenAsync);
         app.MapGet("/jwks", () =>
         {
             Interlocked.Increment(ref server._reads);
             return Results.Json(new { keys = server._published.Keys.Order().Select(server.Jwk).ToArray() });
         });
         await app.StartAsync();
+        server.Publish(SignInKey);
         return server;
+    }
+
+    private IResult Authorize(HttpRequest request)
+    {
+        var q = request.Query;
+        if (q["client_id"] != ClientId || q["response_type"] != "code" || q["code_challenge_method"] != "S256"
+            || string.IsNullOrEmpty(q["code_challenge"]) || string.IsNullOrEmpty(q["redirect_uri"]) || string.IsNullOrEmpty(q["nonce"]))
+            return Results.BadRequest("not an authorization code request with PKCE from the known client");
+        if (SignsIn is not { } person) return Results.BadRequest("nobody signs in");
+        var code = Guid.NewGuid().ToString("N");
+        _codes[code] = new Grant(q["nonce"]!, q["code_challenge"]!, q["redirect_uri"]!, person.Subject, person.Roles);
+        return Results.Redirect($"{q["redirect_uri"]}?code={code}&state={Uri.EscapeDataString(q["state"].ToString())}");
+    }
+
+    private async Task<IResult> TokenAsync(HttpRequest request)
+    {
+        var form = await request.ReadFormAsync();
+        if (form["client_id"] != ClientId || form["client_secret"] != ClientSecret) return Results.Json(new { error = "invalid_client" }, statusCode: 401);
+        if (form["grant_type"] != "authorization_code" || !_codes.TryRemove(form["code"].ToString(), out var grant)
+            || form["redirect_uri"] != grant.RedirectUri
+            || Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(form["code_verifier"].ToString()))) != grant.Challenge)
+            return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
+        var rsa = _keys[SignInKey];
+        var now = DateTime.UtcNow;
+        var idToken = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Authority, Audience = ClientId, IssuedAt = now, NotBefore = now, Expires = now.AddMinutes(10),
+            Subject = new ClaimsIdentity([new Claim("sub", grant.Subject), new Claim("nonce", grant.Nonce)]),
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = SignInKey }, SecurityAlgorithms.RsaSha256),
+        });
+        return Results.Json(new
+        {
+            token_type = "Bearer", expires_in = 600, id_token = idToken,
+            access_token = Mint(SignInKey, grant.Roles, subject: grant.Subject),
+        });
     }
 
     /// <summary>Makes a key and publishes it.</summary>

@@ -52,6 +52,8 @@ public static class BoardSignIn
                 o.ClientSecret = board.Oidc.ClientSecret;
                 o.RequireHttpsMetadata = board.Oidc.RequireHttpsMetadata;
                 o.ResponseType = OpenIdConnectResponseType.Code;
+                // The code comes back on the redirect's query (the OAuth default), a plain top-level GET.
+                o.ResponseMode = OpenIdConnectResponseMode.Query;
                 o.UsePkce = true;
                 o.MapInboundClaims = false;
                 o.Scope.Clear();
