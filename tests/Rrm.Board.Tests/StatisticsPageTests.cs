@@ -43,6 +43,18 @@ public sealed class StatisticsPageTests(BoardSuite suite)
         await ExpectStatisticsAsync(page, expected);
     }
 
+    [Fact]
+    public async Task A_date_that_is_not_one_is_said_so_and_today_is_shown()
+    {
+        var today = LegalCalendar.Today(TimeProvider.System).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var page = await suite.SignedInAsync(Roles.Auditor);
+        await page.GotoAsync("/statistics?asOf=2024-02-30");
+
+        await Expect(page.Locator(".problem")).ToHaveTextAsync($"\"2024-02-30\" is not a date (yyyy-MM-dd); showing the statistics as of {today}.");
+        await Expect(page.GetByLabel("As of")).ToHaveValueAsync(today);
+        await Expect(page.Locator("table.by-year caption")).ToHaveTextAsync($"Invocations per year up to {today}");
+    }
+
     private static async Task ExpectStatisticsAsync(IPage page, GetStatisticsResponse expected)
     {
         var years = expected.InvocationsByYear.Select(y => $"{y.Year}:{y.Invocations}").ToArray();
