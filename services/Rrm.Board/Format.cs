@@ -44,4 +44,12 @@ public static class Format
         -1 => "1 day overdue",
         _ => $"{-days} days overdue",
     };
+
+    /// <summary>A yyyy-MM-dd query value, or null when it is absent or not such a date.</summary>
+    public static DateOnly? ParseIso(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
+    /// <summary>An instant as an ISO date and time in UTC: "2024-07-26 14:03:22 UTC".</summary>
+    public static string IsoUtc(Google.Protobuf.WellKnownTypes.Timestamp? at) =>
+        at is null ? "–" : at.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 }

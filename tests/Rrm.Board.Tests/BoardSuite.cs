@@ -41,6 +41,7 @@ public sealed class BoardSuite : ServiceStack, IAsyncLifetime
         Provider = await JwksServer.StartAsync();
         // The services take the development tokens (HS256) and the provider's (RS256), as docs/security.md allows.
         await StartServicesAsync(new Dictionary<string, string> { ["Auth__JwksUrl"] = Provider.JwksUrl, ["Auth__RequireHttpsMetadata"] = "false" });
+        await ImportPublicHistoryAsync();
         var services = new Dictionary<string, string>
         {
             ["Board:PetitionUrl"] = Replicas[ServiceProject.Petition.Name].Single().Url,
@@ -131,6 +132,23 @@ public sealed class BoardSuite : ServiceStack, IAsyncLifetime
             Finding = Finding.NoDenial,
         }, Officer);
         return (await Cases.ResolveCaseAsync(new() { CaseId = opened.CaseId, Act = new() { EffectiveDate = D(2024, 9, 17) } }, Officer)).Case;
+    }
+
+    /// <summary>
+    /// The demo's first step (scripts/demo.sh: `rrm case import --public-history --until 2024-07-24 --skip impro-2024`),
+    /// so that every page shows the demo's state: the public record of US invocations up to the day before Impro's
+    /// request. The CLI sends the shipped CSV as it is; the Review service applies the date and the skipped case.
+    /// </summary>
+    private async Task ImportPublicHistoryAsync()
+    {
+        var reply = await Cases.ImportCaseHistoryAsync(new()
+        {
+            Csv = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "data", "rrm-public-history.csv")),
+            Until = D(2024, 7, 24),
+            SkipCaseRefs = { "impro-2024" },
+        }, Officer);
+        var rejected = reply.Results.Where(r => r.Outcome == CaseImportResult.Types.Outcome.Rejected).ToList();
+        if (rejected.Count > 0) throw new InvalidOperationException($"public history rejected: {string.Join("; ", rejected.Select(r => $"{r.CaseRef} row {r.Row}: {r.Reason}"))}");
     }
 
     public static Date D(int y, int m, int d) => new() { Year = y, Month = m, Day = d };
