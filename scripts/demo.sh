@@ -3,7 +3,7 @@
 # Impro case of 2024 through the four running services with the rrm client, as the people who do it would: the ILC
 # analyst, the USTR officer, Treasury, the notification admin. Run again, it adds nothing: the record imports
 # unchanged and the Impro case, once recorded, is shown instead of walked again.
-# Sourced by ./rrm, which gives it cli, cmd_up, cmd_token and say.
+# Sourced by ./rrm, which gives it cli, cmd_up, cmd_token, board_url and say.
 
 # The Impro request: dated July 25, 2024 by DOL ("today requested"), announced by USTR on July 26.
 IMPRO_REQUEST=2024-07-25
@@ -131,4 +131,5 @@ cmd_demo() {
   demo_run "$officer" case stats --as-of 2024-07-26
 
   echo; say "done in $((SECONDS - started)) s. Case $case_id; petition $petition_id. Stop everything with ./rrm down"
+  say "the Impro case on the board (sign in by picking roles, e.g. ustr.officer): $(board_url)cases/$case_id"
 }

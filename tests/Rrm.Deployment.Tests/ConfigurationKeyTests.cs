@@ -7,19 +7,19 @@ using YamlDotNet.RepresentationModel;
 namespace Rrm.Deployment.Tests;
 
 /// <summary>
-/// Every configuration key the deployment files give the services binds to a real options property
+/// Every configuration key the deployment files give the services and the board binds to a real options property
 /// (Section__Property…, the classes with a SectionName), so a misspelt key cannot be silently ignored.
 /// </summary>
 public sealed partial class ConfigurationKeyTests
 {
     /// <summary>Read by the host or the OpenTelemetry SDK rather than by an options class.</summary>
-    private static readonly HashSet<string> HostKeys = ["Urls", "OTEL_EXPORTER_OTLP_ENDPOINT"];
+    private static readonly HashSet<string> HostKeys = ["Urls", "OTEL_EXPORTER_OTLP_ENDPOINT", "ASPNETCORE_FORWARDEDHEADERS_ENABLED"];
 
     private static readonly Dictionary<string, Type> Sections = new[]
         {
             typeof(Rrm.ServiceDefaults.Configuration.ConnectionStringOptions).Assembly, typeof(Rrm.Petition.PetitionModule).Assembly,
             typeof(Rrm.Review.ReviewOptions).Assembly, typeof(Rrm.TariffLiquidation.LiquidationOptions).Assembly,
-            typeof(Rrm.Notification.NotificationOptions).Assembly,
+            typeof(Rrm.Notification.NotificationOptions).Assembly, typeof(Rrm.Board.BoardOptions).Assembly,
         }
         .SelectMany(a => a.GetTypes())
         .Select(t => (Type: t, Section: t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string))
@@ -79,6 +79,7 @@ public sealed partial class ConfigurationKeyTests
 
         Assert.Contains("Liquidation__EnforceCheckDigit", BoundKeys());
         Assert.Contains("Notification__Smtp__Host", BoundKeys());
+        Assert.Contains("Board__Oidc__ClientSecret", BoundKeys());
         Assert.True(undocumented.Count == 0, "Not in README.md or docs/operations.md: " + string.Join(", ", undocumented));
     }
 
@@ -116,11 +117,11 @@ public sealed partial class ConfigurationKeyTests
         var ours = services.Children.Values.OfType<YamlMappingNode>()
             .Where(s => s.Children.TryGetValue(new YamlScalarNode("image"), out var image) && $"{image}".StartsWith("rrm/")).ToList();
 
-        Assert.Equal(8, ours.Count); // four services and their migrations
+        Assert.Equal(9, ours.Count); // four services, their migrations, and the board
         foreach (var service in ours)
         {
             var keys = ((YamlMappingNode)service["environment"]).Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToList();
-            Assert.Contains("ConnectionStrings__Postgres", keys);
+            Assert.Contains($"{service["image"]}" == "rrm/board:dev" ? "Board__PetitionUrl" : "ConnectionStrings__Postgres", keys);
             Assert.All(keys, key => Assert.True(Unbound(key) is null, $"{key} {Unbound(key)}"));
         }
     }
@@ -128,15 +129,15 @@ public sealed partial class ConfigurationKeyTests
     [Theory]
     [InlineData("dev")]
     [InlineData("prod")]
-    public async Task Every_key_of_the_ConfigMaps_and_the_service_containers_binds_or_feeds_another(string overlay)
+    public async Task Every_key_of_the_ConfigMaps_and_the_service_and_board_containers_binds_or_feeds_another(string overlay)
     {
         var rendered = await Manifests.RenderRawAsync(Path.Combine(Repository.Root, "k8s"), overlay);
         var objects = await Manifests.RenderAsync(Path.Combine(Repository.Root, "k8s"), overlay);
         // Keys that only feed another value through $(KEY) (host names, secrets).
         var helpers = Interpolation().Matches(rendered.Output).Select(m => m.Groups[1].Value).ToHashSet();
 
-        var services = objects.Where(o => o.Kind == "Deployment" && o.Label("app.kubernetes.io/component") == "service").ToList();
-        // The services' ConfigMaps (not the broker's file of definitions, which no service reads).
+        var services = Manifests.DeployableDeployments(objects).ToList();
+        // The services' and the board's ConfigMaps (not the broker's file of definitions, which no service reads).
         var keys = objects.Where(o => o.Kind == "ConfigMap" && services.Any(d => d.Text().Contains(o.Name))).SelectMany(o => o.Find("data") is YamlMappingNode data
                 ? data.Children.Keys.Select(k => ((YamlScalarNode)k).Value!) : [])
             .Concat(services.SelectMany(o => o.EnvironmentNames()))
@@ -144,6 +145,7 @@ public sealed partial class ConfigurationKeyTests
             .Distinct().ToList();
 
         Assert.Contains("Review__PetitionUrl", keys);
+        Assert.Contains("Board__NotificationUrl", keys);
         Assert.Contains("ConnectionStrings__Postgres", keys);
         Assert.All(keys, key => Assert.True(Unbound(key) is null, $"{key} {Unbound(key)}"));
     }

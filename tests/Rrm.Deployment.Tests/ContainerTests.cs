@@ -11,9 +11,13 @@ namespace Rrm.Deployment.Tests;
 /// docker-compose (`config -q`); the image's build stage is replayed (its COPY lines into a fresh folder, then its
 /// own `dotnet publish` line); and each service's program runs through the Dockerfile's own entry point.
 /// </summary>
+[Collection(ImageBuilds.Name)]
 public sealed class ContainerTests
 {
     private static readonly string[] Projects = ["Rrm.Petition", "Rrm.Review", "Rrm.TariffLiquidation", "Rrm.Notification"];
+
+    /// <summary>Every project the Dockerfile builds an image of: the services and the board.</summary>
+    private static readonly string[] ImageProjects = [.. Projects, "Rrm.Board"];
 
     private static Task<(int ExitCode, string Output, string Error)> ComposeConfigAsync(string file) =>
         Command.RunAsync("docker-compose", ["-f", file, "config", "-q"]);
@@ -47,11 +51,11 @@ public sealed class ContainerTests
     }
 
     [Fact]
-    public void Compose_builds_each_service_from_the_Dockerfile_and_Kubernetes_names_the_same_images()
+    public void Compose_builds_each_service_and_the_board_from_the_Dockerfile_and_Kubernetes_names_the_same_images()
     {
         var compose = File.ReadAllText(Path.Combine(Repository.Root, "docker-compose.yml"));
         var kustomization = File.ReadAllText(Path.Combine(Repository.Root, "k8s", "base", "kustomization.yaml"));
-        foreach (var project in Projects)
+        foreach (var project in ImageProjects)
         {
             Assert.Contains($"dockerfile: deploy/Dockerfile, args: {{ SERVICE: {project} }}", compose);
             var image = "rrm/" + Regex.Replace(project["Rrm.".Length..], "(?<=[a-z])([A-Z])", "-$1").ToLowerInvariant();
@@ -69,7 +73,7 @@ public sealed class ContainerTests
             .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1]).ToList();
 
         Assert.Contains("protos/", sources);
-        foreach (var source in sources.SelectMany(s => s.Contains("${SERVICE}") ? Projects.Select(p => s.Replace("${SERVICE}", p)) : [s]))
+        foreach (var source in sources.SelectMany(s => s.Contains("${SERVICE}") ? ImageProjects.Select(p => s.Replace("${SERVICE}", p)) : [s]))
         {
             Assert.True(File.Exists(Path.Combine(Repository.Root, source)) || Directory.Exists(Path.Combine(Repository.Root, source)), $"{source} does not exist");
             Assert.DoesNotContain(ignored, pattern => source.TrimEnd('/') == pattern.TrimEnd('/') || (pattern.StartsWith("*.") && source.EndsWith(pattern[1..])));
@@ -108,10 +112,26 @@ public sealed class ContainerTests
     public async Task The_images_publish_has_workstation_non_concurrent_GC_and_ReadyToRun_code()
     {
         const string project = "Rrm.TariffLiquidation";
-        var dockerfile = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "Dockerfile"));
         using var build = new TemporaryDirectory();
-        var source = Path.Combine(build.Path, "src");
-        var app = Path.Combine(build.Path, "app");
+
+        var app = await PublishAsTheImageBuildsAsync(project, build.Path);
+
+        AssertWorkstationNonConcurrentGc(Path.Combine(app, project + ".runtimeconfig.json"));
+        foreach (var dll in new[] { project, "Rrm.ServiceDefaults", "Rrm.Contracts" })
+            Assert.True(IsReadyToRun(Path.Combine(app, dll + ".dll")), $"{dll}.dll has no ReadyToRun code");
+        // A control: a library nobody precompiled is plain IL, so the check above can fail.
+        Assert.False(IsReadyToRun(typeof(ContainerTests).Assembly.Location));
+    }
+
+    /// <summary>
+    /// The image's build stage for <paramref name="project"/> without Docker: its COPY lines into <paramref name="build"/>/src,
+    /// then its own `dotnet publish` line with /app as <paramref name="build"/>/app, which it returns.
+    /// </summary>
+    internal static async Task<string> PublishAsTheImageBuildsAsync(string project, string build)
+    {
+        var dockerfile = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "deploy", "Dockerfile"));
+        var source = Path.Combine(build, "src");
+        var app = Path.Combine(build, "app");
         StageBuildContext(dockerfile, project, source);
         var publish = Regex.Match(dockerfile, @"^\s*dotnet publish (.+)$", RegexOptions.Multiline);
         Assert.True(publish.Success, "the Dockerfile has no `dotnet publish` line");
@@ -122,11 +142,7 @@ public sealed class ContainerTests
             workingDirectory: source, timeout: TimeSpan.FromMinutes(4));
 
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
-        AssertWorkstationNonConcurrentGc(Path.Combine(app, project + ".runtimeconfig.json"));
-        foreach (var dll in new[] { project, "Rrm.ServiceDefaults", "Rrm.Contracts" })
-            Assert.True(IsReadyToRun(Path.Combine(app, dll + ".dll")), $"{dll}.dll has no ReadyToRun code");
-        // A control: a library nobody precompiled is plain IL, so the check above can fail.
-        Assert.False(IsReadyToRun(typeof(ContainerTests).Assembly.Location));
+        return app;
     }
 
     /// <summary>
@@ -154,7 +170,7 @@ public sealed class ContainerTests
     public void The_built_service_has_workstation_non_concurrent_GC(string project) =>
         AssertWorkstationNonConcurrentGc(Path.ChangeExtension(Repository.Built(Path.Combine("services", project), project + ".dll"), ".runtimeconfig.json"));
 
-    private static void AssertWorkstationNonConcurrentGc(string runtimeConfig)
+    internal static void AssertWorkstationNonConcurrentGc(string runtimeConfig)
     {
         var properties = JsonNode.Parse(File.ReadAllText(runtimeConfig))!["runtimeOptions"]!["configProperties"];
         Assert.False(properties?["System.GC.Server"]?.GetValue<bool>() ?? true, $"{runtimeConfig}: System.GC.Server is not false");
@@ -162,7 +178,7 @@ public sealed class ContainerTests
     }
 
     /// <summary>Crossgen2's output: IL plus native code, flagged as an IL library with a ReadyToRun (managed native) header.</summary>
-    private static bool IsReadyToRun(string dll)
+    internal static bool IsReadyToRun(string dll)
     {
         using var pe = new PEReader(File.OpenRead(dll));
         var cor = pe.PEHeaders.CorHeader!;

@@ -131,6 +131,11 @@ public sealed class KubernetesTests
     [InlineData("overlays/dev/postgres.yaml", "image: postgres:15.10", "image: postgres", "image \"postgres\" is not pinned")]
     [InlineData("base/petition.yaml", "  maxReplicas: 6", "  maxReplicas: six", "/spec/maxReplicas must be integer")]
     [InlineData("base/review.yaml", "port: 8080, targetPort", "port: eighty, targetPort", "/spec/ports/0/port must be integer")]
+    // The board's pod, written out in base/board.yaml rather than patched in: the same policy holds for it.
+    [InlineData("base/board.yaml", "          readinessProbe: { httpGet", "          notAProbe: { httpGet", "Deployment rrm/board: container board: no readinessProbe")]
+    [InlineData("base/board.yaml", "limits: { cpu: \"1\", memory: 1Gi }", "limits: { cpu: \"1\" }", "Deployment rrm/board: container board: no memory limits")]
+    [InlineData("base/board.yaml", "readOnlyRootFilesystem: true", "readOnlyRootFilesystem: false", "Deployment rrm/board: container board: readOnlyRootFilesystem is not true")]
+    [InlineData("base/board.yaml", "        runAsNonRoot: true\n", "", "Deployment rrm/board: container board: runAsNonRoot is not true (restricted)")]
     // The restricted Pod Security Standard, which the namespace enforces: a pod that breaks it is never created.
     [InlineData("base/patches/service-pod.yaml", "seccompProfile: { type: RuntimeDefault }", "seccompProfile: { type: Unconfined }", "container service: seccompProfile is not RuntimeDefault or Localhost (restricted)")]
     [InlineData("base/patches/service-pod.yaml", "capabilities: { drop: [ALL] }", "capabilities: { drop: [ALL], add: [NET_ADMIN] }", "init container migrate: adds capabilities NET_ADMIN (restricted)")]

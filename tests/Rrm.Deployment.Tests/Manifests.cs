@@ -11,6 +11,15 @@ public static partial class Manifests
     /// <summary>The services' Deployments (and Compose services), by name.</summary>
     public static readonly string[] Services = [.. ServiceProject.All.Select(p => p.Deployment)];
 
+    /// <summary>
+    /// The case board's Deployment (and Compose service), project Rrm.Board: built from deploy/Dockerfile like the
+    /// services but none of them (no database, no broker, no gRPC health), so not in <see cref="Services"/>.
+    /// </summary>
+    public const string Board = "board";
+
+    /// <summary>What deploy/Dockerfile builds and the manifests deploy, each as its own image rrm/&lt;name&gt;: the services and the board.</summary>
+    public static readonly string[] Deployables = [.. Services, Board];
+
     public static async Task<(int ExitCode, string Output, string Error)> RenderRawAsync(string k8s, string overlay) =>
         await Command.RunAsync("kubectl", ["kustomize", Path.Combine(k8s, "overlays", overlay)]);
 
@@ -29,6 +38,10 @@ public static partial class Manifests
     /// <summary>The service Deployments of rendered manifests, one per service.</summary>
     public static IEnumerable<K8sObject> ServiceDeployments(IEnumerable<K8sObject> objects) =>
         objects.Where(o => o.Kind == "Deployment" && o.Label("app.kubernetes.io/component") == "service");
+
+    /// <summary>The Deployments of everything built from deploy/Dockerfile: the services' and the board's.</summary>
+    public static IEnumerable<K8sObject> DeployableDeployments(IEnumerable<K8sObject> objects) =>
+        objects.Where(o => o.Kind == "Deployment" && Deployables.Contains(o.Name));
 
     /// <summary>What `kustomize edit set image NAME=NEWNAME:TAG` does to a kustomization file (no kustomize binary here).</summary>
     public static void SetImage(string kustomizationFile, string name, string newName, string newTag)

@@ -10,14 +10,14 @@ namespace Rrm.Deployment.Tests;
 public sealed partial class ReleaseTests
 {
     [Fact]
-    public async Task The_documented_image_override_deploys_the_new_version_of_every_service_and_its_migrations()
+    public async Task The_documented_image_override_deploys_the_new_version_of_every_service_its_migrations_and_the_board()
     {
         var doc = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "operations.md"));
         var step = DeployStep().Match(doc);
         Assert.True(step.Success, "docs/operations.md has no `(cd k8s/overlays/<overlay> && for n in …; do kustomize edit set image …` step");
         var overlay = step.Groups["overlay"].Value;
         var services = step.Groups["services"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(Manifests.Services.Order(), services.Order());
+        Assert.Equal(Manifests.Deployables.Order(), services.Order());
         var (name, newName, tag) = (step.Groups["name"].Value, step.Groups["newName"].Value, step.Groups["tag"].Value);
 
         using var copy = Manifests.Copy();
@@ -27,14 +27,15 @@ public sealed partial class ReleaseTests
         var rendered = await Manifests.RenderAsync(copy.Path, overlay);
 
         var before = await Manifests.RenderAsync(overlay);
-        foreach (var service in Manifests.Services)
+        foreach (var service in Manifests.Deployables)
         {
             var deployment = rendered.Single(o => o.Kind == "Deployment" && o.Name == service);
             var expected = $"{newName.Replace("$n", service)}:{tag}";
-            Assert.Equal(expected, Yaml.Str(deployment.Container("service"), "image"));
-            Assert.Equal(expected, Yaml.Str(deployment.Container("migrate"), "image"));
+            // Every container: a service's and its migrate init container, the board's one.
+            Assert.Equal(service == Manifests.Board ? 1 : 2, deployment.Containers().Count());
+            Assert.All(deployment.Containers(), c => Assert.Equal(expected, Yaml.Str(c, "image")));
             // Not the version the overlay deployed before: the override changed something.
-            Assert.NotEqual(expected, Yaml.Str(before.Single(o => o.Kind == "Deployment" && o.Name == service).Container("service"), "image"));
+            Assert.NotEqual(expected, Yaml.Str(before.Single(o => o.Kind == "Deployment" && o.Name == service).Containers().Last(), "image"));
         }
     }
 
@@ -46,12 +47,13 @@ public sealed partial class ReleaseTests
     {
         using var copy = Manifests.Copy();
         var kustomization = Path.Combine(copy.Path, "overlays", overlay, "kustomization.yaml");
-        foreach (var service in Manifests.Services)
+        foreach (var service in Manifests.Deployables)
             Manifests.SetImage(kustomization, $"rrm/{service}", $"registry.example/{service}", "9.9.9");
 
         var rendered = await Manifests.RenderAsync(copy.Path, overlay);
 
-        var missed = Manifests.ServiceDeployments(rendered)
+        Assert.Equal(Manifests.Deployables.Order(), Manifests.DeployableDeployments(rendered).Select(d => d.Name).Order());
+        var missed = Manifests.DeployableDeployments(rendered)
             .SelectMany(d => d.Containers().Select(c => $"{d.Name}/{Yaml.Str(c, "name")}: {Yaml.Str(c, "image")}"))
             .Where(image => !image.EndsWith($"registry.example/{image.Split('/')[0]}:9.9.9")).ToList();
         Assert.True(missed.Count == 0, $"not overridden:\n{string.Join("\n", missed)}");
