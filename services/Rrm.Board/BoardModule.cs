@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Rrm.Board.Calls;
@@ -41,14 +40,6 @@ public static class BoardModule
     {
         var board = app.Services.GetRequiredService<IOptions<BoardOptions>>().Value;
         var developmentKey = BoardSignIn.DevelopmentKey(app.Configuration, board);
-        if (board.BehindProxy)
-        {
-            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost };
-            // The ingress's address is not known in advance; the network policy makes it the only way in.
-            forwarded.KnownIPNetworks.Clear();
-            forwarded.KnownProxies.Clear();
-            app.UseForwardedHeaders(forwarded);
-        }
         app.Use((context, next) =>
         {
             // No framing (clickjacking), no content-type guessing, no full addresses (case ids) in Referer elsewhere.

@@ -29,12 +29,6 @@ public sealed class BoardOptions : IValidatableObject
 
     public OidcOptions Oidc { get; set; } = new();
 
-    /// <summary>
-    /// Behind a TLS-terminating ingress: trust its X-Forwarded-Proto and X-Forwarded-Host, so that redirect URIs are
-    /// https and the cookie is Secure. Only where the ingress is the only way in.
-    /// </summary>
-    public bool BehindProxy { get; set; }
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         var oidc = !string.IsNullOrWhiteSpace(Oidc.Authority);

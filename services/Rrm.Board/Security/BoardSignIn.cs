@@ -38,7 +38,8 @@ public static class BoardSignIn
                 o.Cookie.Name = "rrm-board";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.SecurePolicy = board.BehindProxy ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+                // Secure behind the ingress's https (ASPNETCORE_FORWARDEDHEADERS_ENABLED, docs/operations.md).
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.LoginPath = SignInPath;
                 o.AccessDeniedPath = SignInPath;
                 // The sign-in lasts as long as its token: the services would refuse it after that anyway.
