@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Rrm.Grpc.Liquidation.V1;
+using Rrm.Grpc.Notification.V1;
 using Rrm.Grpc.Review.V1;
 using Rrm.ServiceDefaults.Reference;
 using Rrm.ServiceDefaults.Security;
@@ -96,6 +97,12 @@ public sealed class CasePageTests(BoardSuite suite)
         await Expect(page.Locator("svg[role=img] .today")).ToHaveAttributeAsync("data-date", Iso(today));
         await Expect(page.Locator("table.instructions")).ToHaveCountAsync(0);
         await page.EvaluateAsync("window.__marker = 1");
+        // Someone to tell of the request: the committees are told of every request for review (docs/notifications.md).
+        await suite.Notifications.UpsertRecipientAsync(new UpsertRecipientRequest
+        {
+            Name = "Senate Committee on Finance (board test)", Role = RecipientRole.SenateFinanceCommittee,
+            Channel = Channel.Email, Address = "finance-board-test@example.org", Language = "en",
+        }, ServiceStack.Admin);
 
         var requested = (await suite.Cases.SubmitRequestForReviewAsync(new SubmitRequestForReviewRequest
         {
@@ -112,6 +119,7 @@ public sealed class CasePageTests(BoardSuite suite)
         // The suspension reaches the ledger over the bus a moment later; the page reads it again then.
         await Expect(page.Locator("table.instructions tbody tr[data-kind='LiquidationSuspend'] td").Nth(2))
             .ToHaveTextAsync(Iso(today), new() { Timeout = 30_000 });
+        await Expect(page.Locator("table.notifications tbody")).ToContainTextAsync("ReviewRequested", new() { Timeout = 30_000 });
         Assert.Equal(1, await page.EvaluateAsync<int>("window.__marker"));
         await BoardSuite.ScreenshotAsync(page, "case-live");
     }
