@@ -125,6 +125,32 @@ public sealed class CasePageTests(BoardSuite suite)
     }
 
     [Fact]
+    public async Task The_open_page_reconnects_after_the_Review_service_restarts_and_shows_what_came_meanwhile()
+    {
+        var today = LegalCalendar.Today(TimeProvider.System);
+        var fresh = await suite.FreshCaseAsync($"restart {Guid.NewGuid():N}"[..16], today.AddDays(-3), today.AddDays(-1));
+        var page = await suite.SignedInAsync(Roles.UstrOfficer);
+        await page.GotoAsync($"/cases/{fresh.CaseId}");
+        await Expect(page.GetByTestId("live")).ToHaveTextAsync(LiveText, Live);
+        await page.EvaluateAsync("window.__marker = 1");
+
+        // A crash, as an OOM kill would do it, then a new process on the same address.
+        var review = suite.Replicas[ServiceProject.Review.Name];
+        await review[0].KillAsync();
+        await Expect(page.GetByTestId("live")).ToContainTextAsync("Reconnecting", new() { Timeout = 30_000 });
+        review[0] = await review[0].RestartAsync();
+        await suite.Cases.SubmitRequestForReviewAsync(new SubmitRequestForReviewRequest
+        {
+            CaseId = fresh.CaseId, Act = new() { EffectiveDate = BoardSuite.D(today) },
+        }, ServiceStack.Officer);
+
+        await Expect(page.GetByTestId("state")).ToHaveTextAsync("review requested", new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("live")).ToHaveTextAsync(LiveText);
+        await Expect(page.Locator("svg[role=img] rect.bar")).ToHaveCountAsync(3);
+        Assert.Equal(1, await page.EvaluateAsync<int>("window.__marker"));
+    }
+
+    [Fact]
     public async Task The_petitioner_is_in_the_page_for_the_ILC_and_nowhere_in_it_for_an_auditor()
     {
         var impro = await suite.ImproAsync();
