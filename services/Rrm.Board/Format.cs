@@ -44,8 +44,4 @@ public static class Format
         -1 => "1 day overdue",
         _ => $"{-days} days overdue",
     };
-
-    /// <summary>A moment as an ISO date and UTC time to the minute, or an en dash for none.</summary>
-    public static string Instant(Google.Protobuf.WellKnownTypes.Timestamp? at) =>
-        at is null ? "–" : at.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }
