@@ -53,8 +53,11 @@ public sealed class CasePageTests(BoardSuite suite)
 
         await Expect(page.Locator("table.clocks tbody tr")).ToHaveCountAsync(3);
         await Expect(page.Locator("svg[role=img] rect.bar")).ToHaveCountAsync(3);
-        foreach (var c in clocks)
+        foreach (var (c, n) in clocks.Select((c, n) => (c, n)))
         {
+            // In the order they started.
+            await Expect(page.Locator("table.clocks tbody tr").Nth(n)).ToHaveAttributeAsync("data-kind", c[0]);
+            await Expect(page.Locator("svg[role=img] rect.bar").Nth(n)).ToHaveAttributeAsync("data-kind", c[0]);
             var row = page.Locator($"table.clocks tbody tr[data-kind='{c[0]}']");
             await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync(c[1]);
             await Expect(row.Locator("td").Nth(2)).ToHaveTextAsync(c[2]);
@@ -190,13 +193,16 @@ public sealed class CasePageTests(BoardSuite suite)
     }
 
     [Fact]
-    public async Task A_case_that_does_not_exist_is_said_so()
+    public async Task A_case_that_does_not_exist_or_an_id_that_is_not_one_is_said_so()
     {
         var page = await suite.SignedInAsync(Roles.UstrOfficer);
         await page.GotoAsync($"/cases/{Guid.NewGuid()}");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Case");
         await Expect(page.Locator(".problem")).ToContainTextAsync("Not found");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "The list of cases" })).ToBeVisibleAsync();
+
+        await page.GotoAsync("/cases/not-a-case-id");
+        await Expect(page.Locator(".problem")).ToContainTextAsync("The request for the case was refused");
     }
 
     private static string Iso(Rrm.Grpc.Common.V1.Date? d) => Format.Iso(d);
