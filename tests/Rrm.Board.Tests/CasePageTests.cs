@@ -31,7 +31,7 @@ public sealed class CasePageTests(BoardSuite suite)
             ["MexicoReview", "2024-07-25", "2024-09-08", "Met", "2024-09-06"],
         ];
         var read = (await suite.Cases.GetCaseAsync(new GetCaseRequest { CaseId = impro.CaseId }, ServiceStack.Officer)).Case;
-        Assert.Equal(clocks.Select(c => string.Join("", c)).Order(), read.Deadlines.Select(d => string.Join("",
+        Assert.Equal(clocks.Select(c => string.Join("|", c)).Order(), read.Deadlines.Select(d => string.Join("|",
             d.Kind.ToString(), Iso(d.StartedOn), Iso(d.DueDate), d.Status.ToString(), Iso(d.ClosedOn))).Order());
         // Suspended with the request (2024-07-25); resumed on the resolution (2024-09-17), the held entries to be
         // liquidated within 6 months of the notice (19 U.S.C. 1504(d); docs/domain-notes.md, Differences 2).
@@ -44,7 +44,7 @@ public sealed class CasePageTests(BoardSuite suite)
             async () => (await suite.Instructions.ListInstructionsAsync(new ListInstructionsRequest { PageSize = 1000 }, ServiceStack.Officer))
                 .Instructions.Where(i => i.CaseId == impro.CaseId).ToList(),
             list => list.Count >= 2, what: "the Impro case's suspension and resumption");
-        Assert.Equal(instructions.Select(i => string.Join("", i)), ledger.Select(i => string.Join("", i.Kind.ToString(), Iso(i.EffectiveDate), Iso(i.LiquidateBy))));
+        Assert.Equal(instructions.Select(i => string.Join("|", i)), ledger.Select(i => string.Join("|", i.Kind.ToString(), Iso(i.EffectiveDate), Iso(i.LiquidateBy))));
 
         var page = await suite.SignedInAsync(Roles.UstrOfficer);
         await page.GotoAsync($"/cases/{impro.CaseId}");
