@@ -164,6 +164,32 @@ public sealed class BoardSuite : ServiceStack, IAsyncLifetime
         if (Provider is not null) await Provider.DisposeAsync();
         await base.DisposeAsync();
     }
+
+    public static Date D(DateOnly d) => D(d.Year, d.Month, d.Day);
+
+    /// <summary>
+    /// A new case on a petition about a new facility (its names end with <paramref name="name"/>): the petition
+    /// received on <paramref name="received"/>, found sufficient on <paramref name="sufficient"/>; returns the case the
+    /// Review service opened on it, with USTR's 60-day panel decision running.
+    /// </summary>
+    public async Task<Case> FreshCaseAsync(string name, DateOnly received, DateOnly sufficient)
+    {
+        var registration = Samples.Impro();
+        registration.LegalName = $"Board Test Plant {name}, S.A. de C.V.";
+        registration.CommonName = $"Board test plant {name}";
+        var facility = (await Facilities.RegisterFacilityAsync(registration, Analyst)).Facility;
+        var request = Samples.ImproPetition(facility.FacilityId);
+        request.ReceivedDate = D(received);
+        var petition = (await Petitions.SubmitPetitionAsync(request, Analyst)).Petition;
+        await Petitions.RecordDeterminationAsync(new()
+        {
+            PetitionId = petition.PetitionId, Outcome = Rrm.Grpc.Petition.V1.DeterminationOutcome.Sufficient,
+            DeterminationDate = D(sufficient), Rationale = "Sufficient, credible evidence of a denial of rights.",
+        }, Analyst);
+        return (await Eventually.GetAsync(
+            async () => (await Cases.ListCasesAsync(new ListCasesRequest { FacilityId = facility.FacilityId }, Officer)).Cases.SingleOrDefault(),
+            c => c is not null, what: $"the case on the petition about {registration.CommonName}"))!;
+    }
 }
 
 /// <summary>The board in this process, configured as a deployment would configure it (production environment).</summary>

@@ -1,0 +1,57 @@
+using Rrm.Board.Calls;
+using Rrm.Grpc.Liquidation.V1;
+using Rrm.Grpc.Notification.V1;
+using Rrm.Grpc.Petition.V1;
+using Rrm.Grpc.Review.V1;
+
+namespace Rrm.Board.Components.CaseParts;
+
+/// <summary>
+/// The reads of the case page, each made as the signed-in user: a part the services refuse (or cannot give now)
+/// comes back as the problem the page shows in its place.
+/// </summary>
+public static class CaseReads
+{
+    public static async Task<(Case? Case, CallProblem? Problem)> CaseAsync(Suite suite, string caseId, CancellationToken ct)
+    {
+        var (reply, problem) = await CallProblem.TryAsync(
+            async () => await suite.Cases.GetCaseAsync(new GetCaseRequest { CaseId = caseId }, await suite.AsUserAsync(ct)), "the case");
+        return (reply?.Case, problem);
+    }
+
+    /// <summary>The petition with what the Petition service returns to this user (the petitioner to the ILC only).</summary>
+    public static async Task<(Petition? Petition, CallProblem? Problem)> PetitionAsync(Suite suite, string petitionId, CancellationToken ct)
+    {
+        var (reply, problem) = await CallProblem.TryAsync(
+            async () => await suite.Petitions.GetPetitionAsync(new GetPetitionRequest { PetitionId = petitionId }, await suite.AsUserAsync(ct)), "the petition");
+        return (reply?.Petition, problem);
+    }
+
+    /// <summary>
+    /// The case's customs instructions in sequence order. The ledger has no filter by case, so it is read in pages
+    /// of 1000 and this case's are kept.
+    /// </summary>
+    public static Task<(List<CustomsInstruction>? Instructions, CallProblem? Problem)> InstructionsAsync(Suite suite, string caseId, CancellationToken ct) =>
+        CallProblem.TryAsync(async () =>
+        {
+            var found = new List<CustomsInstruction>();
+            long after = 0;
+            while (true)
+            {
+                var page = await suite.Liquidation.ListInstructionsAsync(
+                    new ListInstructionsRequest { AfterSequence = after, PageSize = 1000 }, await suite.AsUserAsync(ct));
+                found.AddRange(page.Instructions.Where(i => i.CaseId == caseId));
+                if (page.Instructions.Count == 0 || page.Instructions[^1].Sequence >= page.LastSequence) return found;
+                after = page.Instructions[^1].Sequence;
+            }
+        }, "the customs instructions");
+
+    /// <summary>The case's notifications, oldest first (the first 500: a case makes a few dozen).</summary>
+    public static async Task<(List<Notification>? Notifications, CallProblem? Problem)> NotificationsAsync(Suite suite, string caseId, CancellationToken ct)
+    {
+        var (reply, problem) = await CallProblem.TryAsync(
+            async () => await suite.Notifications.ListNotificationsAsync(
+                new ListNotificationsRequest { CaseId = caseId, PageSize = 500 }, await suite.AsUserAsync(ct)), "the notifications");
+        return (reply?.Notifications.ToList(), problem);
+    }
+}
