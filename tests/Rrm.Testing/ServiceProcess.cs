@@ -112,7 +112,11 @@ public sealed class ServiceProcess : IAsyncDisposable
             Process.Start("kill", ["-TERM", _process.Id.ToString()])?.WaitForExit();
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try { await _process.WaitForExitAsync(grace.Token); }
-            catch (OperationCanceledException) { _process.Kill(entireProcessTree: true); }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(); // Kill does not wait: ExitCode is there only once it has exited
+            }
         }
         var logs = Path.Combine(Repository.Root, ".rrm", "test-results", "processes");
         Directory.CreateDirectory(logs);

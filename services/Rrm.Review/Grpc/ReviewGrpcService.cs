@@ -228,8 +228,8 @@ internal sealed class ReviewGrpcService(CaseCommands commands, CaseQueries queri
         if (request.AfterPosition < 0) v.Add("after_position", "must be 0 or a position from the case's timeline");
         v.ThrowIfInvalid();
         var user = context.GetHttpContext().User;
-        return queries.WatchAsync(id, request.AfterPosition,
-            entry => responseStream.WriteAsync(new WatchCaseResponse { Entry = entry.ToProto(user) }, context.CancellationToken), context.CancellationToken);
+        return ServerStreams.UntilStoppingAsync(context, ct => queries.WatchAsync(id, request.AfterPosition,
+            entry => responseStream.WriteAsync(new WatchCaseResponse { Entry = entry.ToProto(user) }, ct), ct));
     }
 
     public override async Task<GetStatisticsResponse> GetStatistics(GetStatisticsRequest request, ServerCallContext context)

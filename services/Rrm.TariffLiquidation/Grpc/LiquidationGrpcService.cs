@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Rrm.Grpc.Liquidation.V1;
+using Rrm.ServiceDefaults.Grpc;
 using Rrm.ServiceDefaults.Security;
 
 namespace Rrm.TariffLiquidation.Grpc;
@@ -26,8 +27,8 @@ internal sealed class LiquidationGrpcService(LiquidationQueries queries, EntryGa
         queries.InstructionsAsync(request, context.CancellationToken);
 
     public override Task WatchInstructions(WatchInstructionsRequest request, IServerStreamWriter<WatchInstructionsResponse> responseStream, ServerCallContext context) =>
-        queries.WatchAsync(request.AfterSequence,
-            instruction => responseStream.WriteAsync(new WatchInstructionsResponse { Instruction = instruction }, context.CancellationToken), context.CancellationToken);
+        ServerStreams.UntilStoppingAsync(context, ct => queries.WatchAsync(request.AfterSequence,
+            instruction => responseStream.WriteAsync(new WatchInstructionsResponse { Instruction = instruction }, ct), ct));
 
     public override Task<GetCaseImpactResponse> GetCaseImpact(GetCaseImpactRequest request, ServerCallContext context) =>
         queries.CaseImpactAsync(request.CaseId, context.CancellationToken);
