@@ -183,6 +183,26 @@ public sealed class InstructionTests(LiquidationFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task The_ledger_can_be_read_for_one_case_and_a_case_id_that_is_not_one_is_refused_by_name()
+    {
+        var (one, other) = (Case(), Case());
+        var start = await fixture.LastSequenceAsync();
+        await fixture.PublishAsync(Requested(one, new DateOnly(2024, 7, 26)));
+        await fixture.PublishAsync(Requested(other, new DateOnly(2024, 7, 26)));
+        await fixture.PublishAsync(Resolved(one, new DateOnly(2024, 9, 17)));
+        await fixture.WaitForInstructionsAsync(start + 3);
+
+        var ofOne = (await fixture.Client().ListInstructionsAsync(new ListInstructionsRequest { CaseId = one.CaseId.ToString() }, Customs)).Instructions;
+        var error = await Assert.ThrowsAsync<RpcException>(() => fixture.Client().ListInstructionsAsync(
+            new ListInstructionsRequest { CaseId = "impro" }, Customs).ResponseAsync);
+
+        Assert.Equal([InstructionKind.LiquidationSuspend, InstructionKind.LiquidationResume], ofOne.Select(i => i.Kind));
+        Assert.All(ofOne, i => Assert.Equal(one.CaseId.ToString(), i.CaseId));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("case_id", error.Status.Detail);
+    }
+
+    [Fact]
     public async Task The_feed_and_the_ledger_are_for_customs_and_officers_only()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => fixture.Client().ListInstructionsAsync(

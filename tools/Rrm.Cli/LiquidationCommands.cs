@@ -80,7 +80,7 @@ internal static class LiquidationCommands
         return Verb.Custom("instructions", "The customs instructions issued, in sequence (the same as the customs feed)", async cli =>
         {
             var only = cli.Parse.GetValue(caseId);
-            bool Wanted(CustomsInstruction i) => only is null || i.CaseId == only;
+            bool Wanted(CustomsInstruction i) => only is null || i.CaseId == only; // the stream has no filter
             if (cli.Parse.GetValue(follow))
             {
                 using var call = cli.Liquidation.WatchInstructions(new WatchInstructionsRequest { AfterSequence = cli.Parse.GetValue(after) }, cli.Stream());
@@ -93,11 +93,11 @@ internal static class LiquidationCommands
                 return;
             }
             var all = new ListInstructionsResponse();
-            var request = new ListInstructionsRequest { AfterSequence = cli.Parse.GetValue(after), PageSize = 1000 };
+            var request = new ListInstructionsRequest { AfterSequence = cli.Parse.GetValue(after), PageSize = 1000, CaseId = only ?? "" };
             while (true)
             {
                 var page = await cli.Liquidation.ListInstructionsAsync(request, cli.Call());
-                all.Instructions.AddRange(page.Instructions.Where(Wanted));
+                all.Instructions.AddRange(page.Instructions);
                 all.LastSequence = page.LastSequence;
                 if (page.Instructions.Count < request.PageSize) break;
                 request.AfterSequence = page.Instructions[^1].Sequence;

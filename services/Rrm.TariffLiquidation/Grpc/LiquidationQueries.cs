@@ -89,9 +89,12 @@ internal sealed class LiquidationQueries(LiquidationDbContext db, DatabaseNotifi
         var v = new Validation();
         if (request.AfterSequence < 0) v.Add("after_sequence", "must be 0 or a sequence number");
         if (request.PageSize is < 0 or > 1000) v.Add("page_size", "must be from 1 to 1000 (0 for 100)");
+        Guid? caseId = string.IsNullOrWhiteSpace(request.CaseId) ? null : request.CaseId.ToId("case_id", v);
         v.ThrowIfInvalid();
         var size = request.PageSize == 0 ? 100 : request.PageSize;
-        var page = await db.Instructions.AsNoTracking().Where(i => i.Sequence > request.AfterSequence).OrderBy(i => i.Sequence).Take(size).ToListAsync(ct);
+        var query = db.Instructions.AsNoTracking().Where(i => i.Sequence > request.AfterSequence);
+        if (caseId is { } id) query = query.Where(i => i.CaseId == id);
+        var page = await query.OrderBy(i => i.Sequence).Take(size).ToListAsync(ct);
         var response = new ListInstructionsResponse { LastSequence = await db.Set<InstructionCounter>().Select(c => c.LastSequence).SingleAsync(ct) };
         response.Instructions.AddRange(page.Select(i => i.ToProto()));
         return response;

@@ -27,24 +27,14 @@ public static class CaseReads
         return (reply?.Petition, problem);
     }
 
-    /// <summary>
-    /// The case's customs instructions in sequence order. The ledger has no filter by case, so it is read in pages
-    /// of 1000 and this case's are kept.
-    /// </summary>
-    public static Task<(List<CustomsInstruction>? Instructions, CallProblem? Problem)> InstructionsAsync(Suite suite, string caseId, CancellationToken ct) =>
-        CallProblem.TryAsync(async () =>
-        {
-            var found = new List<CustomsInstruction>();
-            long after = 0;
-            while (true)
-            {
-                var page = await suite.Liquidation.ListInstructionsAsync(
-                    new ListInstructionsRequest { AfterSequence = after, PageSize = 1000 }, await suite.AsUserAsync(ct));
-                found.AddRange(page.Instructions.Where(i => i.CaseId == caseId));
-                if (page.Instructions.Count == 0 || page.Instructions[^1].Sequence >= page.LastSequence) return found;
-                after = page.Instructions[^1].Sequence;
-            }
-        }, "the customs instructions");
+    /// <summary>The case's customs instructions in sequence order (a case has a handful: suspension, resumption, remedies).</summary>
+    public static async Task<(List<CustomsInstruction>? Instructions, CallProblem? Problem)> InstructionsAsync(Suite suite, string caseId, CancellationToken ct)
+    {
+        var (reply, problem) = await CallProblem.TryAsync(
+            async () => await suite.Liquidation.ListInstructionsAsync(
+                new ListInstructionsRequest { CaseId = caseId, PageSize = 1000 }, await suite.AsUserAsync(ct)), "the customs instructions");
+        return (reply?.Instructions.ToList(), problem);
+    }
 
     /// <summary>The case's notifications, oldest first (the first 500: a case makes a few dozen).</summary>
     public static async Task<(List<Notification>? Notifications, CallProblem? Problem)> NotificationsAsync(Suite suite, string caseId, CancellationToken ct)
