@@ -45,6 +45,15 @@ public static class Format
         _ => $"{-days} days overdue",
     };
 
+    /// <summary>"1 case", "3 cases", "2 entries" (with <paramref name="many"/> for an irregular plural).</summary>
+    public static string Count(long n, string one, string? many = null) => $"{Number(n)} {(n == 1 ? one : many ?? one + "s")}";
+
+    /// <summary>A facility's approximate workforce; 0 is not known.</summary>
+    public static string Workers(int approximate) => approximate > 0 ? $"about {Number(approximate)}" : "not known";
+
+    /// <summary>A facility's everyday name, or its legal name when it has none.</summary>
+    public static string FacilityName(string commonName, string legalName) => string.IsNullOrEmpty(commonName) ? legalName : commonName;
+
     /// <summary>A yyyy-MM-dd query value, or null when it is absent or not such a date.</summary>
     public static DateOnly? ParseIso(string? text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
