@@ -107,16 +107,7 @@ public sealed class BoardSuite : ServiceStack, IAsyncLifetime
 
     private async Task<Case> WalkImproAsync()
     {
-        var facility = (await Facilities.RegisterFacilityAsync(Samples.Impro(), Analyst)).Facility;
-        var petition = (await Petitions.SubmitPetitionAsync(Samples.ImproPetition(facility.FacilityId), Analyst)).Petition;
-        await Petitions.RecordDeterminationAsync(new()
-        {
-            PetitionId = petition.PetitionId, Outcome = Rrm.Grpc.Petition.V1.DeterminationOutcome.Sufficient,
-            DeterminationDate = D(2024, 7, 24), Rationale = "Sufficient, credible evidence of a denial of rights at a covered facility.",
-        }, Analyst);
-        var opened = (await Eventually.GetAsync(
-            async () => (await Cases.ListCasesAsync(new ListCasesRequest { FacilityId = facility.FacilityId }, Officer)).Cases.SingleOrDefault(),
-            c => c is not null, what: "the Impro case"))!;
+        var opened = await CaseOnPetitionAsync(Samples.Impro(), new DateOnly(2024, 6, 24), new DateOnly(2024, 7, 24));
         await Cases.SubmitRequestForReviewAsync(new()
         {
             CaseId = opened.CaseId, Act = new() { EffectiveDate = D(2024, 7, 25), AnnouncedDate = D(2024, 7, 26) },
@@ -177,6 +168,12 @@ public sealed class BoardSuite : ServiceStack, IAsyncLifetime
         var registration = Samples.Impro();
         registration.LegalName = $"Board Test Plant {name}, S.A. de C.V.";
         registration.CommonName = $"Board test plant {name}";
+        return await CaseOnPetitionAsync(registration, received, sufficient);
+    }
+
+    /// <summary>Registers the facility, submits Impro's petition about it and finds it sufficient; the case opened on it.</summary>
+    private async Task<Case> CaseOnPetitionAsync(Rrm.Grpc.Petition.V1.RegisterFacilityRequest registration, DateOnly received, DateOnly sufficient)
+    {
         var facility = (await Facilities.RegisterFacilityAsync(registration, Analyst)).Facility;
         var request = Samples.ImproPetition(facility.FacilityId);
         request.ReceivedDate = D(received);

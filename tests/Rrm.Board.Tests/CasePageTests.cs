@@ -40,10 +40,8 @@ public sealed class CasePageTests(BoardSuite suite)
             ["LiquidationSuspend", "2024-07-25", "–"],
             ["LiquidationResume", "2024-09-17", "2025-03-17"],
         ];
-        var ledger = await Eventually.GetAsync(
-            async () => (await suite.Instructions.ListInstructionsAsync(new ListInstructionsRequest { PageSize = 1000 }, ServiceStack.Officer))
-                .Instructions.Where(i => i.CaseId == impro.CaseId).ToList(),
-            list => list.Count >= 2, what: "the Impro case's suspension and resumption");
+        var (suspend, resume) = await suite.ImproInstructionsAsync(impro.CaseId);
+        CustomsInstruction[] ledger = [suspend, resume];
         Assert.Equal(instructions.Select(i => string.Join("|", i)), ledger.Select(i => string.Join("|", i.Kind.ToString(), Iso(i.EffectiveDate), Iso(i.LiquidateBy))));
 
         var page = await suite.SignedInAsync(Roles.UstrOfficer);

@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Rrm.Grpc.Liquidation.V1;
 using Rrm.ServiceDefaults.Security;
 using Rrm.Testing;
@@ -16,19 +15,8 @@ internal static class Ledger
     {
         var treasury = Tokens.For(Roles.TreasuryOfficer);
         var issued = await Eventually.GetAsync(
-            async () => (await AllAsync(suite.Instructions, treasury)).Where(i => i.CaseId == caseId).ToList(),
+            async () => (await suite.Instructions.ListInstructionsAsync(new() { CaseId = caseId, PageSize = 1000 }, treasury)).Instructions.ToList(),
             found => found.Any(i => i.Kind == InstructionKind.LiquidationResume), what: "the Impro case's resumption instruction");
         return (issued.Single(i => i.Kind == InstructionKind.LiquidationSuspend), issued.Single(i => i.Kind == InstructionKind.LiquidationResume));
-    }
-
-    private static async Task<List<CustomsInstruction>> AllAsync(LiquidationService.LiquidationServiceClient ledger, Metadata caller)
-    {
-        var all = new List<CustomsInstruction>();
-        while (true)
-        {
-            var page = await ledger.ListInstructionsAsync(new() { AfterSequence = all.Count > 0 ? all[^1].Sequence : 0, PageSize = 1000 }, caller);
-            all.AddRange(page.Instructions);
-            if (page.Instructions.Count == 0 || all[^1].Sequence >= page.LastSequence) return all;
-        }
     }
 }

@@ -111,10 +111,7 @@ public sealed partial class BoardDeploymentTests
     public async Task A_network_policy_that_lets_the_board_go_further_or_keeps_it_out_is_caught(string file, string find, string replace, string problem)
     {
         using var copy = Manifests.Copy();
-        var path = Path.Combine(copy.Path, file);
-        var text = await File.ReadAllTextAsync(path);
-        Assert.Contains(find, text);
-        await File.WriteAllTextAsync(path, text.Replace(find, replace));
+        await Manifests.ReplaceAsync(copy, file, find, replace);
 
         var problems = NetworkProblems(await Manifests.RenderAsync(copy.Path, "dev"), "dev")
             .Concat(NetworkProblems(await Manifests.RenderAsync(copy.Path, "prod"), "prod")).ToList();

@@ -42,12 +42,7 @@ public sealed partial class ConnectionBudgetTests
     {
         using var copy = Manifests.Copy();
         foreach (var service in Manifests.Services) // each service's manifest has its connection string (its own role)
-        {
-            var manifest = Path.Combine(copy.Path, "base", $"{service}.yaml");
-            var text = await File.ReadAllTextAsync(manifest);
-            Assert.Contains(";Maximum Pool Size=$(POSTGRES_POOL_SIZE)", text);
-            await File.WriteAllTextAsync(manifest, text.Replace(";Maximum Pool Size=$(POSTGRES_POOL_SIZE)", ""));
-        }
+            await Manifests.ReplaceAsync(copy, Path.Combine("base", $"{service}.yaml"), ";Maximum Pool Size=$(POSTGRES_POOL_SIZE)", "");
 
         var objects = await Manifests.RenderAsync(copy.Path, "prod");
         var budget = Budget(objects, "prod");

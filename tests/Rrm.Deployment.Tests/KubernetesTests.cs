@@ -148,10 +148,7 @@ public sealed class KubernetesTests
     public async Task A_deliberately_broken_manifest_fails_the_checks(string file, string find, string replace, string problem)
     {
         using var copy = Manifests.Copy();
-        var path = Path.Combine(copy.Path, file);
-        var text = await File.ReadAllTextAsync(path);
-        Assert.Contains(find, text);
-        await File.WriteAllTextAsync(path, text.Replace(find, replace));
+        await Manifests.ReplaceAsync(copy, file, find, replace);
 
         var dev = await Manifests.CheckAsync(copy.Path, "dev");
         var prod = await Manifests.CheckAsync(copy.Path, "prod");

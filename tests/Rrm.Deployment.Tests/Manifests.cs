@@ -109,6 +109,15 @@ public static partial class Manifests
         }
         return copy;
     }
+
+    /// <summary>Breaks <paramref name="file"/> of a <see cref="Copy"/>: <paramref name="find"/>, which must be there, becomes <paramref name="replace"/>.</summary>
+    public static async Task ReplaceAsync(TemporaryDirectory copy, string file, string find, string replace)
+    {
+        var path = Path.Combine(copy.Path, file);
+        var text = await File.ReadAllTextAsync(path);
+        Assert.Contains(find, text);
+        await File.WriteAllTextAsync(path, text.Replace(find, replace));
+    }
 }
 
 /// <summary>One rendered object.</summary>

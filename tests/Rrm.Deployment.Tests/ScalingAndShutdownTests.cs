@@ -55,10 +55,8 @@ public sealed partial class ScalingAndShutdownTests
         var shutdown = ShutdownTimeout();
         var tooShort = 10 + (int)shutdown.TotalSeconds;   // preStop 10 s: equal is not longer
         using var copy = Manifests.Copy();
-        var patch = Path.Combine(copy.Path, "base", "patches", "service-pod.yaml");
-        var text = await File.ReadAllTextAsync(patch);
-        Assert.Contains("terminationGracePeriodSeconds: 45", text);
-        await File.WriteAllTextAsync(patch, text.Replace("terminationGracePeriodSeconds: 45", $"terminationGracePeriodSeconds: {tooShort}"));
+        await Manifests.ReplaceAsync(copy, Path.Combine("base", "patches", "service-pod.yaml"),
+            "terminationGracePeriodSeconds: 45", $"terminationGracePeriodSeconds: {tooShort}");
 
         var problems = StopProblems(await Manifests.RenderAsync(copy.Path, "prod"), shutdown);
 
