@@ -17,11 +17,4 @@ public sealed record CallProblem(StatusCode Status, string Message)
         StatusCode.Unavailable or StatusCode.DeadlineExceeded => $"The service holding {what} is not answering now; try again shortly.",
         _ => $"Could not read {what}: {e.StatusCode} {e.Status.Detail}",
     });
-
-    /// <summary>Runs a call; its failure becomes a problem the page shows instead.</summary>
-    public static async Task<(T? Reply, CallProblem? Problem)> TryAsync<T>(Func<Task<T>> call, string what) where T : class
-    {
-        try { return (await call(), null); }
-        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled) { return (null, Of(e, what)); }
-    }
 }

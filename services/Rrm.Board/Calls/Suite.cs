@@ -28,9 +28,16 @@ public sealed class Suite(
     public LiquidationService.LiquidationServiceClient Liquidation => liquidation;
     public NotificationService.NotificationServiceClient Notifications => notifications;
 
-    /// <summary>A unary call as the user, with the board's call deadline.</summary>
-    public async Task<CallOptions> AsUserAsync(CancellationToken cancellationToken = default) =>
-        new(await HeadersAsync(), DateTime.UtcNow + options.Value.CallTimeout, cancellationToken);
+    /// <summary>
+    /// A read as the user, with the board's call deadline: its reply, or the problem a page shows in its place
+    /// (<paramref name="what"/>: that part of the page, e.g. "the notifications").
+    /// </summary>
+    public async Task<(T? Reply, CallProblem? Problem)> ReadAsync<T>(Func<CallOptions, AsyncUnaryCall<T>> call, string what,
+        CancellationToken cancellationToken = default) where T : class
+    {
+        try { return (await call(new(await HeadersAsync(), DateTime.UtcNow + options.Value.CallTimeout, cancellationToken)), null); }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled) { return (null, CallProblem.Of(e, what)); }
+    }
 
     /// <summary>A stream as the user (WatchCase): no deadline, it lasts as long as the page.</summary>
     public async Task<CallOptions> StreamAsUserAsync(CancellationToken cancellationToken) =>
