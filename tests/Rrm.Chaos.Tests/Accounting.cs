@@ -19,14 +19,17 @@ public static class Accounting
 
     public static async Task WaitQuietAsync(Stack stack, TimeSpan? timeout = null)
     {
-        // Quiet: no outbox row waits in any service, no notification is pending, and the counts stopped moving.
-        var quiet = """
+        // Quiet: no outbox row waits in any service, no notification is pending, no deadline is due or about to be (a
+        // backfilled act's alert is due BackfillGrace after the act, and the counts can hold still that long before it),
+        // and the counts stopped moving.
+        var soon = Stack.BackfillGrace.TotalSeconds + 1;
+        var quiet = $"""
             SELECT (SELECT count(*) FROM petition.outbox_messages WHERE processed_at IS NULL)
                  + (SELECT count(*) FROM review.outbox_messages WHERE processed_at IS NULL)
                  + (SELECT count(*) FROM liquidation.outbox_messages WHERE processed_at IS NULL)
                  + (SELECT count(*) FROM notification.outbox_messages WHERE processed_at IS NULL)
                  + (SELECT count(*) FROM notification.notifications WHERE status NOT IN ('Sent', 'Dead'))
-                 + (SELECT count(*) FROM review.scheduled_deadlines WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at < now())
+                 + (SELECT count(*) FROM review.scheduled_deadlines WHERE fired_at IS NULL AND cancelled_at IS NULL AND due_at < now() + make_interval(secs => {soon}))
                  || '/' || (SELECT count(*) FROM notification.notifications) || '/' || (SELECT count(*) FROM liquidation.instructions)
             """;
         string? last = null;

@@ -12,6 +12,9 @@ namespace Rrm.Chaos.Tests;
 /// </summary>
 public sealed class Stack : ServiceStack
 {
+    /// <summary>How long after its act a backfilled case's overdue alert fires (Deadlines:BackfillGrace), so it fires during the run.</summary>
+    public static readonly TimeSpan BackfillGrace = TimeSpan.FromSeconds(2);
+
     public FeedQueue Feed { get; private set; } = null!;
 
     public static async Task<Stack> StartAsync(int replicas = 1)
@@ -23,8 +26,7 @@ public sealed class Stack : ServiceStack
             {
                 ["Outbox__PollInterval"] = "00:00:01",
                 ["Deadlines__PollInterval"] = "00:00:00.500",
-                // Backfilled cases raise their overdue alerts a moment after they are recorded, so deadlines fire during the run.
-                ["Deadlines__BackfillGrace"] = "00:00:02",
+                ["Deadlines__BackfillGrace"] = BackfillGrace.ToString("c"),
                 ["Notification__PollInterval"] = "00:00:00.500",
                 // A notification whose sender was killed mid-send is taken up again after this (the local SMTP server answers at once).
                 ["Notification__Lease"] = "00:00:10",
