@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using Rrm.ServiceDefaults.Configuration;
 using Rrm.ServiceDefaults.Security;
 
 namespace Rrm.ServiceDefaults.Tests;
@@ -6,12 +6,8 @@ namespace Rrm.ServiceDefaults.Tests;
 /// <summary>The authentication settings a service refuses to start with (docs/security.md): each with the key it names.</summary>
 public sealed class AuthOptionsTests
 {
-    private static List<string> Errors(AuthOptions options)
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-        return results.Select(r => $"{string.Join(",", r.MemberNames)}: {r.ErrorMessage}").ToList();
-    }
+    private static List<string> Errors(AuthOptions options) =>
+        OptionsExtensions.ValidationFailures(options).Select(r => $"{string.Join(",", r.MemberNames)}: {r.ErrorMessage}").ToList();
 
     [Fact]
     public void Without_any_key_or_identity_provider_the_settings_are_refused() =>

@@ -20,6 +20,21 @@ public static class OptionsExtensions
         return services.AddOptions<T>().BindConfiguration(sectionName).ValidateOnStart();
     }
 
+    private static readonly Lock Validating = new();
+
+    /// <summary>
+    /// The DataAnnotations failures of <paramref name="options"/> (its own members, all properties), one validation at a
+    /// time in the process: DataAnnotations shares one attribute instance per property, and a [Range(typeof(TimeSpan), ...)]
+    /// converts its bounds on first use without a lock, so two hosts starting at once could fail with InvalidCastException
+    /// (dotnet/runtime#1143).
+    /// </summary>
+    public static List<ValidationResult> ValidationFailures(object options)
+    {
+        var results = new List<ValidationResult>();
+        lock (Validating) Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        return results;
+    }
+
     private sealed class SectionValidator<T>(string sectionName) : IValidateOptions<T> where T : class
     {
         public ValidateOptionsResult Validate(string? name, T options)
@@ -30,9 +45,7 @@ public static class OptionsExtensions
 
         private static IEnumerable<string> Failures(object options, string path)
         {
-            var results = new List<ValidationResult>();
-            Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
-            foreach (var r in results)
+            foreach (var r in ValidationFailures(options))
                 yield return $"Configuration key '{ConfigurationPath.Combine(path, r.MemberNames.FirstOrDefault() ?? "?")}': {r.ErrorMessage}";
             foreach (var property in options.GetType().GetProperties())
                 if (property.IsDefined(typeof(ValidateObjectMembersAttribute), inherit: true) && property.GetValue(options) is { } nested)
