@@ -126,13 +126,12 @@ public sealed partial class BoardDeploymentTests
     private static List<string> NetworkProblems(List<K8sObject> objects, string overlay)
     {
         var problems = new List<string>();
-        var pods = objects.Where(o => o.Kind is "Deployment" or "StatefulSet")
-            .ToDictionary(o => o.Name, o => Labels(o.Map("spec.template.metadata.labels")));
+        var pods = NetworkPolicies.Pods(objects);
         var board = pods[Manifests.Board];
-        var policies = objects.Where(o => o.Kind == "NetworkPolicy").ToList();
+        var policies = NetworkPolicies.Of(objects);
         var reachable = new HashSet<string>();
 
-        foreach (var policy in policies.Where(p => Applies(p, board, "Egress")))
+        foreach (var policy in policies.Where(p => NetworkPolicies.Applies(p, board, "Egress")))
             foreach (var rule in policy.Seq("spec.egress").OfType<YamlMappingNode>())
             {
                 var ports = Yaml.Seq(rule, "ports").Select(p => Yaml.Str(p, "port")).ToList();
@@ -145,10 +144,10 @@ public sealed partial class BoardDeploymentTests
                 }
                 foreach (var peer in peers)
                 {
-                    if (IsClusterDns(peer) && ports.All(p => p == "53")) continue;
+                    if (NetworkPolicies.IsClusterDns(peer) && ports.All(p => p == "53")) continue;
                     // The deliberate exception: prod's sign-in at the identity provider (its addresses, or its pods in
                     // the cluster), https only.
-                    if (overlay == "prod" && policy.Name == "board-identity-provider" && ports.SequenceEqual(["443"])) continue;
+                    if (overlay == "prod" && policy.Name == "identity-provider" && ports.SequenceEqual(["443"])) continue;
                     if (Yaml.Find(peer, "ipBlock") is not null)
                     {
                         problems.Add($"NetworkPolicy {policy.Name}: egress to {Yaml.Str(peer, "ipBlock.cidr")} {on}");
@@ -159,7 +158,7 @@ public sealed partial class BoardDeploymentTests
                         problems.Add($"NetworkPolicy {policy.Name}: egress to another namespace {on}");
                         continue;
                     }
-                    var reached = pods.Where(p => Selects(Yaml.Find(peer, "podSelector") as YamlMappingNode, p.Value)).Select(p => p.Key).ToList();
+                    var reached = pods.Where(p => NetworkPolicies.Selects(Yaml.Find(peer, "podSelector") as YamlMappingNode, p.Value)).Select(p => p.Key).ToList();
                     if (reached.Except(Manifests.Services).Order().ToList() is { Count: > 0 } beyond)
                         problems.Add($"NetworkPolicy {policy.Name}: egress to {string.Join(", ", beyond)}, not one of the four services");
                     if (!ports.SequenceEqual(["8080"]))
@@ -172,50 +171,19 @@ public sealed partial class BoardDeploymentTests
 
         foreach (var service in Manifests.Services)
         {
-            var admits = policies.Where(p => Applies(p, pods[service], "Ingress")).SelectMany(p => p.Seq("spec.ingress").OfType<YamlMappingNode>())
+            var admits = policies.Where(p => NetworkPolicies.Applies(p, pods[service], "Ingress")).SelectMany(p => p.Seq("spec.ingress").OfType<YamlMappingNode>())
                 .Any(rule => Yaml.Seq(rule, "from").Any(peer => Yaml.Find(peer, "namespaceSelector") is null
-                        && Selects(Yaml.Find(peer, "podSelector") as YamlMappingNode, board))
+                        && NetworkPolicies.Selects(Yaml.Find(peer, "podSelector") as YamlMappingNode, board))
                     && Yaml.Seq(rule, "ports").All(p => Yaml.Str(p, "port") is "grpc" or "8080"));
             if (!admits) problems.Add($"{service} does not admit the board");
         }
 
-        var ingress = policies.Where(p => Applies(p, board, "Ingress")).SelectMany(p => p.Seq("spec.ingress").OfType<YamlMappingNode>()).ToList();
+        var ingress = policies.Where(p => NetworkPolicies.Applies(p, board, "Ingress")).SelectMany(p => p.Seq("spec.ingress").OfType<YamlMappingNode>()).ToList();
         if (ingress.Count == 0) problems.Add("nothing may reach the board");
         if (ingress.Any(rule => !Yaml.Seq(rule, "ports").Any() || Yaml.Seq(rule, "ports").Any(p => Yaml.Str(p, "port") is not ("http" or "8080"))))
             problems.Add("the board admits connections beyond its HTTP port 8080");
         return problems;
     }
-
-    private static bool Applies(K8sObject policy, Dictionary<string, string> pod, string type) =>
-        Selects(policy.Map("spec.podSelector"), pod) && policy.Seq("spec.policyTypes").Any(t => $"{t}" == type);
-
-    /// <summary>Whether a label selector (matchLabels, matchExpressions) selects a pod with these labels; none selects none.</summary>
-    private static bool Selects(YamlMappingNode? selector, Dictionary<string, string> labels)
-    {
-        if (selector is null) return false;
-        var matchLabels = Labels(Yaml.Find(selector, "matchLabels") as YamlMappingNode);
-        var expressions = Yaml.Seq(selector, "matchExpressions").Select(e =>
-        {
-            var has = labels.TryGetValue(Yaml.Str(e, "key"), out var value);
-            var values = Yaml.Seq(e, "values").Select(v => $"{v}").ToList();
-            return Yaml.Str(e, "operator") switch
-            {
-                "In" => has && values.Contains(value!),
-                "NotIn" => !has || !values.Contains(value!),
-                "Exists" => has,
-                "DoesNotExist" => !has,
-                var unknown => throw new NotSupportedException($"selector operator {unknown}"),
-            };
-        });
-        return matchLabels.All(l => labels.GetValueOrDefault(l.Key) == l.Value) && expressions.All(e => e);
-    }
-
-    private static bool IsClusterDns(YamlNode peer) =>
-        Yaml.Str(peer, "namespaceSelector.matchLabels", "kubernetes.io/metadata.name") == "kube-system"
-        && Yaml.Str(peer, "podSelector.matchLabels", "k8s-app") == "kube-dns";
-
-    private static Dictionary<string, string> Labels(YamlMappingNode? map) =>
-        map?.Children.ToDictionary(kv => $"{kv.Key}", kv => $"{kv.Value}") ?? [];
 
     /// <summary>The Secret and key an environment variable of the container comes from, or null.</summary>
     private static (string Name, string Key)? SecretReference(YamlMappingNode container, string variable) =>
