@@ -18,6 +18,13 @@ public static class BoardModule
 {
     public const string ServiceName = "board";
 
+    /// <summary>
+    /// Every page's policy: scripts, styles and connections (the live page's WebSocket) from the board only, no inline
+    /// script (so no import map), images from the board or data: (the empty favicon), forms posted to the board only.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
     public static WebApplicationBuilder AddBoard(this WebApplicationBuilder builder)
     {
         builder.AddRrmTelemetry(ServiceName);
@@ -42,11 +49,18 @@ public static class BoardModule
         var developmentKey = BoardSignIn.DevelopmentKey(app.Configuration, board);
         app.Use((context, next) =>
         {
-            // No framing (clickjacking), no content-type guessing, no full addresses (case ids) in Referer elsewhere.
-            var headers = context.Response.Headers;
-            headers.XFrameOptions = "DENY";
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "same-origin";
+            // No framing (clickjacking), no content-type guessing, no full addresses (case ids) in Referer elsewhere,
+            // and nothing run, styled, fetched or posted but from the board itself (an injected script does not run).
+            // Set as the response starts, so the error page (whose handler clears the headers first) has them too.
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.XFrameOptions = "DENY";
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "same-origin";
+                return Task.CompletedTask;
+            });
             return next(context);
         });
         app.UseExceptionHandler("/error", createScopeForErrors: true);

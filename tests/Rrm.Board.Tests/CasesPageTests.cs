@@ -51,9 +51,9 @@ public sealed class CasesPageTests(BoardSuite suite)
     {
         var context = await suite.Browser.NewContextAsync(new() { BaseURL = suite.BoardUrl });
         var page = await context.NewPageAsync();
-        var requests = PageAudit.RecordRequests(page);
+        var recording = PageAudit.Record(page);
         await page.GotoAsync("/signin");
-        await PageAudit.AssertAccessibleAsync(page, suite.BoardUrl, requests);
+        await PageAudit.AssertAccessibleAsync(page, suite.BoardUrl, recording);
         await BoardSuite.ScreenshotAsync(page, "signin");
         await page.GetByLabel("Your name").FocusAsync();
         await page.Keyboard.PressAsync("Tab"); // the first role

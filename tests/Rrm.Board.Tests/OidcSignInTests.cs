@@ -18,14 +18,14 @@ public sealed class OidcSignInTests(BoardSuite suite)
         var impro = await suite.ImproAsync();
         suite.Provider.SignsIn = ("officer@ustr.example", [Roles.UstrOfficer]);
         var page = await (await suite.Browser.NewContextAsync(new() { BaseURL = suite.OidcBoardUrl })).NewPageAsync();
-        var requests = PageAudit.RecordRequests(page);
+        var recording = PageAudit.Record(page);
 
         await page.GotoAsync("/");
 
-        lock (requests)
+        lock (recording)
         {
-            Assert.Contains(requests, u => u.StartsWith(suite.Provider.Authority + "/authorize?", StringComparison.Ordinal) && u.Contains("code_challenge="));
-            Assert.Contains(requests, u => u.StartsWith(suite.OidcBoardUrl.TrimEnd('/') + "/signin-oidc?code=", StringComparison.Ordinal));
+            Assert.Contains(recording.Requests, u => u.StartsWith(suite.Provider.Authority + "/authorize?", StringComparison.Ordinal) && u.Contains("code_challenge="));
+            Assert.Contains(recording.Requests, u => u.StartsWith(suite.OidcBoardUrl.TrimEnd('/') + "/signin-oidc?code=", StringComparison.Ordinal));
         }
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Cases");
         await Expect(page.GetByTestId("roles")).ToHaveTextAsync(Roles.UstrOfficer);

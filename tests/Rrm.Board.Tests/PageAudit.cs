@@ -5,19 +5,32 @@ namespace Rrm.Board.Tests;
 /// <summary>
 /// What every page of the board must be, checked in the browser: plain accessible HTML (a language, one h1 and no
 /// skipped heading level, a caption on every table and a scope on its header cells, a label for every form control,
-/// a name for every chart) and nothing fetched from anywhere but the board itself (no CDN).
+/// a name for every chart), nothing fetched from anywhere but the board itself (no CDN), and nothing of the board's
+/// refused by its own Content-Security-Policy.
 /// </summary>
 public static class PageAudit
 {
-    /// <summary>Starts recording the page's requests; call before it navigates.</summary>
-    public static List<string> RecordRequests(IPage page)
+    /// <summary>What a page fetched, and what the browser refused under the board's Content-Security-Policy.</summary>
+    public sealed class Recording
     {
-        var requests = new List<string>();
-        page.Request += (_, r) => { lock (requests) requests.Add(r.Url); };
-        return requests;
+        public List<string> Requests { get; } = [];
+        public List<string> Refused { get; } = [];
     }
 
-    public static async Task AssertAccessibleAsync(IPage page, string boardUrl, List<string> requests)
+    /// <summary>Starts recording the page's requests and policy refusals; call before it navigates.</summary>
+    public static Recording Record(IPage page)
+    {
+        var recording = new Recording();
+        page.Request += (_, r) => { lock (recording) recording.Requests.Add(r.Url); };
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error" && m.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                lock (recording) recording.Refused.Add(m.Text);
+        };
+        return recording;
+    }
+
+    public static async Task AssertAccessibleAsync(IPage page, string boardUrl, Recording recording)
     {
         var problems = await page.EvaluateAsync<string[]>("""
             () => {
@@ -50,8 +63,14 @@ public static class PageAudit
             }
             """);
         Assert.True(problems.Length == 0, $"{page.Url}: {string.Join("; ", problems)}");
-        string[] elsewhere;
-        lock (requests) elsewhere = [.. requests.Where(u => !u.StartsWith(boardUrl.TrimEnd('/') + "/", StringComparison.Ordinal) && !u.StartsWith("data:", StringComparison.Ordinal))];
+        string[] elsewhere, refused;
+        lock (recording)
+        {
+            elsewhere = [.. recording.Requests.Where(u => !u.StartsWith(boardUrl.TrimEnd('/') + "/", StringComparison.Ordinal) && !u.StartsWith("data:", StringComparison.Ordinal))];
+            refused = [.. recording.Refused];
+        }
         Assert.True(elsewhere.Length == 0, $"{page.Url} fetched from elsewhere: {string.Join(", ", elsewhere)}");
+        // The page works within its own policy: the browser refused nothing of the board's.
+        Assert.True(refused.Length == 0, $"{page.Url}: the browser refused {string.Join("; ", refused)}");
     }
 }
