@@ -27,7 +27,9 @@ public sealed class ProcessTests : IAsyncLifetime
         await _database.DisposeAsync();
     }
 
-    private Task<ServiceProcess> StartAsync(params (string Key, string Value)[] settings)
+    private Task<ServiceProcess> StartAsync(params (string Key, string Value)[] settings) => StartOnAsync(null, settings);
+
+    private Task<ServiceProcess> StartOnAsync(int? port, params (string Key, string Value)[] settings)
     {
         var environment = new Dictionary<string, string>
         {
@@ -36,7 +38,23 @@ public sealed class ProcessTests : IAsyncLifetime
             ["Auth__SigningKey"] = TestEnvironment.SigningKey,
         };
         foreach (var (key, value) in settings) environment[key] = value;
-        return ServiceProcess.StartAsync("Rrm.Petition", environment);
+        return ServiceProcess.StartAsync("Rrm.Petition", environment, port);
+    }
+
+    /// <summary>
+    /// A port another program holds: the service stops at start and says which address is in use (what an operator reads,
+    /// and what the test harness recognises to try another free port).
+    /// </summary>
+    [Fact]
+    public async Task A_service_whose_port_is_taken_stops_at_start_naming_the_address_in_use()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port;
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => StartOnAsync(port));
+
+        Assert.Contains($"127.0.0.1:{port}: address already in use", refused.Message);
     }
 
     [Fact]

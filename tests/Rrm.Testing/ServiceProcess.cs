@@ -51,11 +51,23 @@ public sealed class ServiceProcess : IAsyncDisposable
         return await StartAsync(Name, _environment, new Uri(Url).Port, Channel);
     }
 
-    /// <summary>Migrates and starts <paramref name="project"/> (e.g. "Rrm.Petition") on a free port and waits until it is ready.</summary>
+    /// <summary>
+    /// Migrates and starts <paramref name="project"/> (e.g. "Rrm.Petition") on a free port and waits until it is ready. A
+    /// free port can be taken by another connection of the test run before the service binds it: then a new one is tried.
+    /// </summary>
     public static async Task<ServiceProcess> StartAsync(string project, IDictionary<string, string> environment, int? port = null,
         GrpcChannel? channel = null)
     {
-        var url = $"http://127.0.0.1:{port ?? SmtpSink.FreePort()}";
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await StartOnAsync(project, environment, port ?? SmtpSink.FreePort(), channel); }
+            catch (InvalidOperationException e) when (port is null && attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)) { }
+        }
+    }
+
+    private static async Task<ServiceProcess> StartOnAsync(string project, IDictionary<string, string> environment, int port, GrpcChannel? channel)
+    {
+        var url = $"http://127.0.0.1:{port}";
         var env = new Dictionary<string, string>(environment) { ["Urls"] = url };
         var (migrated, migration) = await RunToEndAsync(project, env, "migrate");
         if (migrated != 0) throw new InvalidOperationException($"{project} migrate exited with {migrated}:\n{migration}");
