@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Rrm.Board;
 
@@ -27,7 +28,7 @@ public sealed class BoardOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00")]
     public TimeSpan DevelopmentTokenLifetime { get; set; } = TimeSpan.FromHours(8);
 
-    public OidcOptions Oidc { get; set; } = new();
+    [ValidateObjectMembers] public OidcOptions Oidc { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -58,4 +59,11 @@ public sealed class OidcOptions
     /// <summary>Space-separated scopes beyond "openid profile", e.g. the API scope that makes the provider issue the services' audience.</summary>
     public string Scopes { get; set; } = "";
     public bool RequireHttpsMetadata { get; set; } = true;
+
+    /// <summary>
+    /// How long a sign-in lasts when the provider gives a refresh token: the access token is renewed with it until then
+    /// (and while the provider agrees). Without a refresh token a sign-in lasts as long as its access token.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    public TimeSpan SignInLifetime { get; set; } = TimeSpan.FromHours(8);
 }

@@ -36,11 +36,18 @@ public sealed class BoardSuite : ServiceStack, IAsyncLifetime
     public static string Screenshots { get; } = Path.Combine(
         Environment.GetEnvironmentVariable("RRM_HOME") ?? Path.Combine(Repository.Root, ".rrm"), "test-results", "board");
 
+    /// <summary>How long past its expiry the services still accept a token (Auth:ClockSkew).</summary>
+    public static readonly TimeSpan ServicesClockSkew = TimeSpan.FromSeconds(1);
+
     public async Task InitializeAsync()
     {
         Provider = await JwksServer.StartAsync();
         // The services take the development tokens (HS256) and the provider's (RS256), as docs/security.md allows.
-        await StartServicesAsync(new Dictionary<string, string> { ["Auth__JwksUrl"] = Provider.JwksUrl, ["Auth__RequireHttpsMetadata"] = "false" });
+        // A clock skew of 1 s: a test of an access token's expiry need not wait the default 30 s past it.
+        await StartServicesAsync(new Dictionary<string, string>
+        {
+            ["Auth__JwksUrl"] = Provider.JwksUrl, ["Auth__RequireHttpsMetadata"] = "false", ["Auth__ClockSkew"] = ServicesClockSkew.ToString("c"),
+        });
         await ImportPublicHistoryAsync();
         var services = new Dictionary<string, string>
         {

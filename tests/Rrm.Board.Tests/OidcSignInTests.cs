@@ -1,5 +1,8 @@
 using Microsoft.Playwright;
+using Rrm.Grpc.Review.V1;
+using Rrm.ServiceDefaults.Reference;
 using Rrm.ServiceDefaults.Security;
+using Rrm.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Rrm.Board.Tests;
@@ -40,5 +43,53 @@ public sealed class OidcSignInTests(BoardSuite suite)
         await page.GotoAsync("/");
         await Expect(page.GetByTestId("roles")).ToHaveTextAsync(Roles.CustomsSystem);
         await Expect(page.Locator(".problem")).ToHaveTextAsync("Your roles do not allow reading the cases.");
+    }
+
+    /// <summary>
+    /// Access tokens of 3 s: past the first one's expiry, a page still reads the cases, and so does a live page opened
+    /// before it, with the access token the board renewed with the refresh token, without a new sign-in. When the provider
+    /// refuses to renew, the next page sends the person back to the provider to sign in again.
+    /// </summary>
+    [Fact]
+    public async Task A_sign_in_outlives_its_access_token_by_renewing_it_until_the_provider_refuses()
+    {
+        var impro = await suite.ImproAsync();
+        var today = LegalCalendar.Today(TimeProvider.System);
+        var fresh = await suite.FreshCaseAsync($"renew {Guid.NewGuid():N}"[..14], today.AddDays(-3), today.AddDays(-1));
+        suite.Provider.SignsIn = ("officer@ustr.example", [Roles.UstrOfficer]);
+        suite.Provider.AccessTokenLifetime = TimeSpan.FromSeconds(3);
+        try
+        {
+            var context = await suite.Browser.NewContextAsync(new() { BaseURL = suite.OidcBoardUrl });
+            var live = await context.NewPageAsync();
+            await live.GotoAsync($"/cases/{fresh.CaseId}");
+            await Expect(live.GetByTestId("live")).ToHaveTextAsync("Live: updates appear as they are recorded.", new() { Timeout = 30_000 });
+            var page = await context.NewPageAsync();
+            var recording = PageAudit.Record(page);
+            var renewals = suite.Provider.Refreshes;
+
+            await Task.Delay(suite.Provider.AccessTokenLifetime + BoardSuite.ServicesClockSkew + TimeSpan.FromSeconds(2)); // the first token is dead
+            await page.GotoAsync("/");
+            await Expect(page.Locator($"a[href='/cases/{impro.CaseId}']")).ToHaveCountAsync(1);
+            // The live page reads the ledger again after an act: with a renewed token, the suspension shows.
+            await suite.Cases.SubmitRequestForReviewAsync(new SubmitRequestForReviewRequest
+            {
+                CaseId = fresh.CaseId, Act = new() { EffectiveDate = BoardSuite.D(today) }, SuspendLiquidation = true,
+            }, ServiceStack.Officer);
+            await Expect(live.Locator("table.instructions tbody tr[data-kind='LiquidationSuspend']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+            Assert.True(suite.Provider.Refreshes > renewals, "the access token was never renewed");
+            lock (recording) Assert.DoesNotContain(recording.Requests, u => u.StartsWith(suite.Provider.Authority + "/authorize", StringComparison.Ordinal));
+
+            suite.Provider.RefusesRefresh = true;
+            await Task.Delay(suite.Provider.AccessTokenLifetime); // the current token is due for renewal
+            await page.GotoAsync("/statistics");
+            lock (recording) Assert.Contains(recording.Requests, u => u.StartsWith(suite.Provider.Authority + "/authorize?", StringComparison.Ordinal));
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Statistics"); // signed in again there
+        }
+        finally
+        {
+            suite.Provider.AccessTokenLifetime = TimeSpan.FromMinutes(10);
+            suite.Provider.RefusesRefresh = false;
+        }
     }
 }

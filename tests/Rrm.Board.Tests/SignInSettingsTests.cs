@@ -37,6 +37,15 @@ public sealed class SignInSettingsTests
     }
 
     [Fact]
+    public void A_sign_in_lifetime_out_of_range_stops_the_board_naming_the_key()
+    {
+        using var host = new BoardHost(Settings(("Board:Oidc:Authority", "https://login.example"), ("Board:Oidc:ClientId", "board"),
+            ("Board:Oidc:SignInLifetime", "30.00:00:00")));
+        var error = Assert.Throws<OptionsValidationException>(() => host.CreateClient());
+        Assert.Contains("Configuration key 'Board:Oidc:SignInLifetime'", error.Message);
+    }
+
+    [Fact]
     public void The_role_picker_needs_the_local_development_signing_key()
     {
         using var host = new BoardHost(Settings(("Board:DevelopmentSignIn", "true")));

@@ -15,7 +15,7 @@ namespace Rrm.Testing;
 /// published as a JWKS (<see cref="JwksUrl"/>) and through OpenID metadata (<see cref="Authority"/>); it signs RS256
 /// tokens with any key it has made, published or not. It also signs people in to one client (<see cref="ClientId"/>)
 /// with the authorization code flow and PKCE, as the board's OpenID Connect sign-in uses it: the person is the one
-/// the test names in <see cref="SignsIn"/>, without a login page.
+/// the test names in <see cref="SignsIn"/>, without a login page, and renews its access tokens with refresh tokens.
 /// </summary>
 public sealed class JwksServer : IAsyncDisposable
 {
@@ -32,7 +32,18 @@ public sealed class JwksServer : IAsyncDisposable
     /// <summary>Who the next authorization request signs in, with the roles their access token carries; null refuses.</summary>
     public (string Subject, string[] Roles)? SignsIn { get; set; }
 
+    /// <summary>How long the access tokens of a sign-in (and of each renewal) last.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Whether the provider refuses to renew (a sign-in ended at the provider, a revoked refresh token).</summary>
+    public bool RefusesRefresh { get; set; }
+
+    /// <summary>How many access tokens it has renewed with a refresh token.</summary>
+    public int Refreshes => Volatile.Read(ref _refreshes);
+
+    private int _refreshes;
     private readonly ConcurrentDictionary<string, Grant> _codes = new();
+    private readonly ConcurrentDictionary<string, (string Subject, string[] Roles)> _refreshTokens = new();
     private sealed record Grant(string Nonce, string Challenge, string RedirectUri, string Subject, string[] Roles);
 
     public string Authority { get; }
@@ -85,6 +96,18 @@ public sealed class JwksServer : IAsyncDisposable
     {
         var form = await request.ReadFormAsync();
         if (form["client_id"] != ClientId || form["client_secret"] != ClientSecret) return Results.Json(new { error = "invalid_client" }, statusCode: 401);
+        if (form["grant_type"] == "refresh_token")
+        {
+            // Each refresh token is used once: the renewal comes with the next one (rotation).
+            if (RefusesRefresh || !_refreshTokens.TryRemove(form["refresh_token"].ToString(), out var person))
+                return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
+            Interlocked.Increment(ref _refreshes);
+            return Results.Json(new
+            {
+                token_type = "Bearer", expires_in = (int)AccessTokenLifetime.TotalSeconds, refresh_token = RefreshToken(person.Subject, person.Roles),
+                access_token = Mint(SignInKey, person.Roles, subject: person.Subject, lifetime: AccessTokenLifetime),
+            });
+        }
         if (form["grant_type"] != "authorization_code" || !_codes.TryRemove(form["code"].ToString(), out var grant)
             || form["redirect_uri"] != grant.RedirectUri
             || Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(form["code_verifier"].ToString()))) != grant.Challenge)
@@ -99,9 +122,17 @@ public sealed class JwksServer : IAsyncDisposable
         });
         return Results.Json(new
         {
-            token_type = "Bearer", expires_in = 600, id_token = idToken,
-            access_token = Mint(SignInKey, grant.Roles, subject: grant.Subject),
+            token_type = "Bearer", expires_in = (int)AccessTokenLifetime.TotalSeconds, id_token = idToken,
+            access_token = Mint(SignInKey, grant.Roles, subject: grant.Subject, lifetime: AccessTokenLifetime),
+            refresh_token = RefreshToken(grant.Subject, grant.Roles),
         });
+    }
+
+    private string RefreshToken(string subject, string[] roles)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        _refreshTokens[token] = (subject, roles);
+        return token;
     }
 
     /// <summary>Makes a key and publishes it.</summary>
@@ -115,7 +146,7 @@ public sealed class JwksServer : IAsyncDisposable
     public void Withdraw(string kid) => _published.TryRemove(kid, out _);
 
     /// <summary>An RS256 token signed with <paramref name="kid"/> (made if new, not published), for the suite's issuer and audience.</summary>
-    public string Mint(string kid, string[] roles, string issuer = "rrm-local", string audience = "rrm", string subject = "test-user")
+    public string Mint(string kid, string[] roles, string issuer = "rrm-local", string audience = "rrm", string subject = "test-user", TimeSpan? lifetime = null)
     {
         var rsa = _keys.GetOrAdd(kid, _ => RSA.Create(2048));
         var now = DateTime.UtcNow;
@@ -128,7 +159,7 @@ public sealed class JwksServer : IAsyncDisposable
             Subject = new ClaimsIdentity(claims),
             IssuedAt = now,
             NotBefore = now,
-            Expires = now.AddMinutes(10),
+            Expires = now + (lifetime ?? TimeSpan.FromMinutes(10)),
             SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = kid }, SecurityAlgorithms.RsaSha256),
         });
     }

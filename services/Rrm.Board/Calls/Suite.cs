@@ -20,6 +20,7 @@ public sealed class Suite(
     LiquidationService.LiquidationServiceClient liquidation,
     NotificationService.NotificationServiceClient notifications,
     AuthenticationStateProvider authentication,
+    SignInTokens tokens,
     IOptions<BoardOptions> options)
 {
     public FacilityService.FacilityServiceClient Facilities => facilities;
@@ -43,10 +44,16 @@ public sealed class Suite(
     public async Task<CallOptions> StreamAsUserAsync(CancellationToken cancellationToken) =>
         new(await HeadersAsync(), cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// The person's token: the one in their cookie, or for a renewed OpenID Connect sign-in its current access token
+    /// (a live page keeps its circuit for hours, so it asks each time). A sign-in that has ended is the services'
+    /// UNAUTHENTICATED, shown as "sign in again".
+    /// </summary>
     private async Task<Metadata> HeadersAsync()
     {
         var user = (await authentication.GetAuthenticationStateAsync()).User;
-        var token = BoardUser.TokenOf(user) ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "not signed in"));
+        var token = BoardUser.SignInOf(user) is { } signIn ? await tokens.AccessTokenAsync(signIn, CancellationToken.None) : BoardUser.TokenOf(user);
+        if (token is null) throw new RpcException(new Status(StatusCode.Unauthenticated, "the sign-in has ended"));
         return new Metadata { { "authorization", $"Bearer {token}" } };
     }
 }

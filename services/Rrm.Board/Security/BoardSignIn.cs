@@ -42,8 +42,10 @@ public static class BoardSignIn
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.LoginPath = SignInPath;
                 o.AccessDeniedPath = SignInPath;
-                // The sign-in lasts as long as its token: the services would refuse it after that anyway.
+                // The sign-in lasts as long as its token (or, with OpenID Connect and a refresh token, SignInLifetime):
+                // the services would refuse the token after that anyway.
                 o.SlidingExpiration = false;
+                o.Events.OnValidatePrincipal = RenewOrEndAsync;
             });
         if (!board.DevelopmentSignIn)
             authentication.AddOpenIdConnect(o =>
@@ -69,15 +71,38 @@ public static class BoardSignIn
                         context.Fail("the identity provider issued no access token");
                         return Task.CompletedTask;
                     }
-                    var token = new JsonWebToken(accessToken);
-                    context.Principal = BoardUser.Principal(token.Subject,
-                        token.Claims.Where(c => c.Type == BoardUser.RoleClaim).Select(c => c.Value), accessToken);
-                    context.Properties!.ExpiresUtc = token.ValidTo;
+                    // With a refresh token the board holds the tokens and renews the access token (SignInTokens) for up
+                    // to SignInLifetime; without one the sign-in ends with the access token, which the cookie carries.
+                    var refreshToken = context.TokenEndpointResponse?.RefreshToken;
+                    if (string.IsNullOrEmpty(refreshToken))
+                    {
+                        context.Principal = BoardUser.FromAccessToken(accessToken, signIn: null);
+                        context.Properties!.ExpiresUtc = new JsonWebToken(accessToken).ValidTo;
+                        return Task.CompletedTask;
+                    }
+                    var ends = DateTimeOffset.UtcNow + board.Oidc.SignInLifetime;
+                    var signIn = context.HttpContext.RequestServices.GetRequiredService<SignInTokens>().Add(accessToken, refreshToken, ends);
+                    context.Principal = BoardUser.FromAccessToken(accessToken, signIn);
+                    context.Properties!.ExpiresUtc = ends;
                     return Task.CompletedTask;
                 };
             });
+        builder.Services.AddSingleton<SignInTokens>();
         builder.Services.AddAuthorization();
         builder.Services.AddCascadingAuthenticationState();
+    }
+
+    /// <summary>
+    /// On each request of a renewed sign-in, its access token is renewed if due, so a page starts with a token that serves.
+    /// A sign-in that has ended (its lifetime over, the provider refused to renew, or from before a restart): sign in again.
+    /// </summary>
+    private static async Task RenewOrEndAsync(CookieValidatePrincipalContext context)
+    {
+        if (context.Principal is not { } user || BoardUser.SignInOf(user) is not { } signIn) return;
+        var tokens = context.HttpContext.RequestServices.GetRequiredService<SignInTokens>();
+        if (await tokens.AccessTokenAsync(signIn, context.HttpContext.RequestAborted) is not null) return;
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
     public static void MapBoardSignIn(this WebApplication app, BoardOptions board, AuthOptions? developmentKey)
@@ -101,6 +126,7 @@ public static class BoardSignIn
         app.MapPost("/signout", async (HttpContext http) =>
         {
             if (!AntiforgeryValid(http)) return Results.BadRequest("the form has expired: open the page again");
+            if (BoardUser.SignInOf(http.User) is { } signIn) http.RequestServices.GetRequiredService<SignInTokens>().Remove(signIn);
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.LocalRedirect("/");
         }).WithMetadata(new RequireAntiforgeryTokenAttribute());
