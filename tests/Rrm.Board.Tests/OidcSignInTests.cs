@@ -92,4 +92,33 @@ public sealed class OidcSignInTests(BoardSuite suite)
             suite.Provider.RefusesRefresh = false;
         }
     }
+
+    /// <summary>The provider down when a token is due: the board keeps the token it has (still valid) and the person stays signed in.</summary>
+    [Fact]
+    public async Task While_the_provider_is_down_a_due_token_is_kept_and_the_person_stays_signed_in()
+    {
+        var impro = await suite.ImproAsync();
+        suite.Provider.SignsIn = ("officer@ustr.example", [Roles.UstrOfficer]);
+        suite.Provider.AccessTokenLifetime = TimeSpan.FromSeconds(8); // due for renewal after 4 s
+        try
+        {
+            var page = await (await suite.Browser.NewContextAsync(new() { BaseURL = suite.OidcBoardUrl })).NewPageAsync();
+            await page.GotoAsync("/");
+            var recording = PageAudit.Record(page);
+            var renewals = suite.Provider.Refreshes;
+            suite.Provider.Unavailable = true;
+
+            await Task.Delay(TimeSpan.FromSeconds(5)); // due, with 3 s of life left
+            await page.GotoAsync("/");
+
+            await Expect(page.Locator($"a[href='/cases/{impro.CaseId}']")).ToHaveCountAsync(1);
+            Assert.Equal(renewals, suite.Provider.Refreshes);
+            lock (recording) Assert.DoesNotContain(recording.Requests, u => u.StartsWith(suite.Provider.Authority + "/authorize", StringComparison.Ordinal));
+        }
+        finally
+        {
+            suite.Provider.Unavailable = false;
+            suite.Provider.AccessTokenLifetime = TimeSpan.FromMinutes(10);
+        }
+    }
 }

@@ -38,6 +38,9 @@ public sealed class JwksServer : IAsyncDisposable
     /// <summary>Whether the provider refuses to renew (a sign-in ended at the provider, a revoked refresh token).</summary>
     public bool RefusesRefresh { get; set; }
 
+    /// <summary>Whether its token endpoint answers 503 (an outage of the provider).</summary>
+    public bool Unavailable { get; set; }
+
     /// <summary>How many access tokens it has renewed with a refresh token.</summary>
     public int Refreshes => Volatile.Read(ref _refreshes);
 
@@ -94,6 +97,7 @@ public sealed class JwksServer : IAsyncDisposable
 
     private async Task<IResult> TokenAsync(HttpRequest request)
     {
+        if (Unavailable) return Results.StatusCode(503);
         var form = await request.ReadFormAsync();
         if (form["client_id"] != ClientId || form["client_secret"] != ClientSecret) return Results.Json(new { error = "invalid_client" }, statusCode: 401);
         if (form["grant_type"] == "refresh_token")

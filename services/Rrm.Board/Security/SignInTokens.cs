@@ -48,7 +48,8 @@ public sealed class SignInTokens(IOptionsMonitor<OpenIdConnectOptions> oidc, Tim
 
     /// <summary>
     /// The sign-in's access token, renewed first if due; null when the sign-in is over (ended, unknown after a restart,
-    /// or the provider refused to renew it). If the provider cannot be reached, the token as it is, until the next call.
+    /// or the provider refused to renew it). If the provider cannot be reached or fails (5xx), the token as it is, until
+    /// the next call.
     /// </summary>
     public async Task<string?> AccessTokenAsync(string id, CancellationToken cancellationToken)
     {
@@ -56,6 +57,7 @@ public sealed class SignInTokens(IOptionsMonitor<OpenIdConnectOptions> oidc, Tim
         await signIn.Renewing.WaitAsync(cancellationToken);
         try
         {
+            if (!Holds(id)) return null; // ended while this call waited (the provider refused another page's renewal)
             if (!Due(signIn.AccessToken)) return signIn.AccessToken;
             var options = oidc.Get(OpenIdConnectDefaults.AuthenticationScheme);
             HttpResponseMessage response;
@@ -75,6 +77,11 @@ public sealed class SignInTokens(IOptionsMonitor<OpenIdConnectOptions> oidc, Tim
             }
             using var _ = response;
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if ((int)response.StatusCode >= 500)
+            {
+                logger.LogWarning("The identity provider failed to renew an access token ({Status}); the current one is kept", (int)response.StatusCode);
+                return signIn.AccessToken;
+            }
             var message = response.IsSuccessStatusCode ? new OpenIdConnectMessage(body) : null;
             if (string.IsNullOrEmpty(message?.AccessToken))
             {
