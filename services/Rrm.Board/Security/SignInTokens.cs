@@ -58,45 +58,54 @@ public sealed class SignInTokens(IOptionsMonitor<OpenIdConnectOptions> oidc, Tim
         try
         {
             if (!Holds(id)) return null; // ended while this call waited (the provider refused another page's renewal)
-            if (!Due(signIn.AccessToken)) return signIn.AccessToken;
-            var options = oidc.Get(OpenIdConnectDefaults.AuthenticationScheme);
-            HttpResponseMessage response;
-            try
+            if (Due(signIn.AccessToken) && !await RenewAsync(signIn, cancellationToken))
             {
-                var configuration = await options.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
-                response = await options.Backchannel.PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
-                {
-                    ["grant_type"] = "refresh_token", ["refresh_token"] = signIn.RefreshToken,
-                    ["client_id"] = options.ClientId!, ["client_secret"] = options.ClientSecret ?? "",
-                }), cancellationToken);
-            }
-            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "The identity provider could not be reached to renew an access token; the current one is kept");
-                return signIn.AccessToken;
-            }
-            using var _ = response;
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if ((int)response.StatusCode >= 500)
-            {
-                logger.LogWarning("The identity provider failed to renew an access token ({Status}); the current one is kept", (int)response.StatusCode);
-                return signIn.AccessToken;
-            }
-            var message = response.IsSuccessStatusCode ? new OpenIdConnectMessage(body) : null;
-            if (string.IsNullOrEmpty(message?.AccessToken))
-            {
-                // The sign-in ended at the provider, or its refresh token was revoked: the person signs in again.
-                logger.LogInformation("The identity provider did not renew an access token ({Status} {Error}): the sign-in ends",
-                    (int)response.StatusCode, message?.Error ?? body[..Math.Min(body.Length, 200)]);
                 Remove(id);
                 return null;
             }
-            signIn.AccessToken = message.AccessToken;
-            // A provider that does not rotate refresh tokens sends none back: the one we have stays good.
-            signIn.RefreshToken = message.RefreshToken ?? signIn.RefreshToken;
             return signIn.AccessToken;
         }
         finally { signIn.Renewing.Release(); }
+    }
+
+    /// <summary>Redeems the refresh token at the provider's token endpoint; false if the provider refuses (the sign-in ends).</summary>
+    private async Task<bool> RenewAsync(SignIn signIn, CancellationToken cancellationToken)
+    {
+        var options = oidc.Get(OpenIdConnectDefaults.AuthenticationScheme);
+        HttpResponseMessage response;
+        try
+        {
+            var configuration = await options.ConfigurationManager!.GetConfigurationAsync(cancellationToken);
+            response = await options.Backchannel.PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "refresh_token", ["refresh_token"] = signIn.RefreshToken,
+                ["client_id"] = options.ClientId!, ["client_secret"] = options.ClientSecret ?? "",
+            }), cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "The identity provider could not be reached to renew an access token; the current one is kept");
+            return true;
+        }
+        using var _ = response;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if ((int)response.StatusCode >= 500)
+        {
+            logger.LogWarning("The identity provider failed to renew an access token ({Status}); the current one is kept", (int)response.StatusCode);
+            return true;
+        }
+        var message = response.IsSuccessStatusCode ? new OpenIdConnectMessage(body) : null;
+        if (string.IsNullOrEmpty(message?.AccessToken))
+        {
+            // The sign-in ended at the provider, or its refresh token was revoked: the person signs in again.
+            logger.LogInformation("The identity provider did not renew an access token ({Status} {Error}): the sign-in ends",
+                (int)response.StatusCode, message?.Error ?? body[..Math.Min(body.Length, 200)]);
+            return false;
+        }
+        signIn.AccessToken = message.AccessToken;
+        // A provider that does not rotate refresh tokens sends none back: the one we have stays good.
+        signIn.RefreshToken = message.RefreshToken ?? signIn.RefreshToken;
+        return true;
     }
 
     private bool Due(string accessToken)
