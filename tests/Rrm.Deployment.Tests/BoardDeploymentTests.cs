@@ -131,54 +131,53 @@ public sealed partial class BoardDeploymentTests
         var policies = NetworkPolicies.Of(objects);
         var reachable = new HashSet<string>();
 
-        foreach (var policy in policies.Where(p => NetworkPolicies.Applies(p, board, "Egress")))
-            foreach (var rule in policy.Seq("spec.egress").OfType<YamlMappingNode>())
+        foreach (var (policy, rule) in NetworkPolicies.Rules(policies, board, "Egress"))
+        {
+            var ports = Yaml.Seq(rule, "ports").Select(p => Yaml.Str(p, "port")).ToList();
+            var on = $"on ports {string.Join(", ", ports)}";
+            var peers = Yaml.Seq(rule, "to").OfType<YamlMappingNode>().ToList();
+            if (peers.Count == 0 || ports.Count == 0)
             {
-                var ports = Yaml.Seq(rule, "ports").Select(p => Yaml.Str(p, "port")).ToList();
-                var on = $"on ports {string.Join(", ", ports)}";
-                var peers = Yaml.Seq(rule, "to").OfType<YamlMappingNode>().ToList();
-                if (peers.Count == 0 || ports.Count == 0)
+                problems.Add($"NetworkPolicy {policy.Name}: an egress rule to anywhere or on every port ({on})");
+                continue;
+            }
+            foreach (var peer in peers)
+            {
+                if (NetworkPolicies.IsClusterDns(peer) && ports.All(p => p == "53")) continue;
+                // The deliberate exception: prod's sign-in at the identity provider (its addresses, or its pods in
+                // the cluster), https only.
+                if (overlay == "prod" && policy.Name == "identity-provider" && ports.SequenceEqual(["443"])) continue;
+                if (Yaml.Find(peer, "ipBlock") is not null)
                 {
-                    problems.Add($"NetworkPolicy {policy.Name}: an egress rule to anywhere or on every port ({on})");
+                    problems.Add($"NetworkPolicy {policy.Name}: egress to {Yaml.Str(peer, "ipBlock.cidr")} {on}");
                     continue;
                 }
-                foreach (var peer in peers)
+                if (Yaml.Find(peer, "namespaceSelector") is not null)
                 {
-                    if (NetworkPolicies.IsClusterDns(peer) && ports.All(p => p == "53")) continue;
-                    // The deliberate exception: prod's sign-in at the identity provider (its addresses, or its pods in
-                    // the cluster), https only.
-                    if (overlay == "prod" && policy.Name == "identity-provider" && ports.SequenceEqual(["443"])) continue;
-                    if (Yaml.Find(peer, "ipBlock") is not null)
-                    {
-                        problems.Add($"NetworkPolicy {policy.Name}: egress to {Yaml.Str(peer, "ipBlock.cidr")} {on}");
-                        continue;
-                    }
-                    if (Yaml.Find(peer, "namespaceSelector") is not null)
-                    {
-                        problems.Add($"NetworkPolicy {policy.Name}: egress to another namespace {on}");
-                        continue;
-                    }
-                    var reached = pods.Where(p => NetworkPolicies.Selects(Yaml.Find(peer, "podSelector") as YamlMappingNode, p.Value)).Select(p => p.Key).ToList();
-                    if (reached.Except(Manifests.Services).Order().ToList() is { Count: > 0 } beyond)
-                        problems.Add($"NetworkPolicy {policy.Name}: egress to {string.Join(", ", beyond)}, not one of the four services");
-                    if (!ports.SequenceEqual(["8080"]))
-                        problems.Add($"NetworkPolicy {policy.Name}: egress to {string.Join(", ", reached)} {on}, not their gRPC port 8080 only");
-                    reachable.UnionWith(reached);
+                    problems.Add($"NetworkPolicy {policy.Name}: egress to another namespace {on}");
+                    continue;
                 }
+                var reached = pods.Where(p => NetworkPolicies.Selects(Yaml.Find(peer, "podSelector") as YamlMappingNode, p.Value)).Select(p => p.Key).ToList();
+                if (reached.Except(Manifests.Services).Order().ToList() is { Count: > 0 } beyond)
+                    problems.Add($"NetworkPolicy {policy.Name}: egress to {string.Join(", ", beyond)}, not one of the four services");
+                if (!ports.SequenceEqual(["8080"]))
+                    problems.Add($"NetworkPolicy {policy.Name}: egress to {string.Join(", ", reached)} {on}, not their gRPC port 8080 only");
+                reachable.UnionWith(reached);
             }
+        }
         foreach (var service in Manifests.Services.Except(reachable))
             problems.Add($"the board cannot reach {service}");
 
         foreach (var service in Manifests.Services)
         {
-            var admits = policies.Where(p => NetworkPolicies.Applies(p, pods[service], "Ingress")).SelectMany(p => p.Seq("spec.ingress").OfType<YamlMappingNode>())
-                .Any(rule => Yaml.Seq(rule, "from").Any(peer => Yaml.Find(peer, "namespaceSelector") is null
+            var admits = NetworkPolicies.Rules(policies, pods[service], "Ingress")
+                .Select(r => r.Rule).Any(rule => Yaml.Seq(rule, "from").Any(peer => Yaml.Find(peer, "namespaceSelector") is null
                         && NetworkPolicies.Selects(Yaml.Find(peer, "podSelector") as YamlMappingNode, board))
                     && Yaml.Seq(rule, "ports").All(p => Yaml.Str(p, "port") is "grpc" or "8080"));
             if (!admits) problems.Add($"{service} does not admit the board");
         }
 
-        var ingress = policies.Where(p => NetworkPolicies.Applies(p, board, "Ingress")).SelectMany(p => p.Seq("spec.ingress").OfType<YamlMappingNode>()).ToList();
+        var ingress = NetworkPolicies.Rules(policies, board, "Ingress").Select(r => r.Rule).ToList();
         if (ingress.Count == 0) problems.Add("nothing may reach the board");
         if (ingress.Any(rule => !Yaml.Seq(rule, "ports").Any() || Yaml.Seq(rule, "ports").Any(p => Yaml.Str(p, "port") is not ("http" or "8080"))))
             problems.Add("the board admits connections beyond its HTTP port 8080");

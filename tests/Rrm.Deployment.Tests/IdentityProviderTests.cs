@@ -48,9 +48,8 @@ public sealed class IdentityProviderTests
             if (providers.Count == 0) continue;
             users.Add(deployment.Name);
             // A rule on 443 to somewhere outside the namespace's pods: the provider's addresses or its namespace.
-            var reaches = policies.Where(p => NetworkPolicies.Applies(p, pods[deployment.Name], "Egress"))
-                .SelectMany(p => p.Seq("spec.egress").OfType<YamlMappingNode>())
-                .Any(rule => Yaml.Seq(rule, "ports").Any(port => Yaml.Str(port, "port") == "443")
+            var reaches = NetworkPolicies.Rules(policies, pods[deployment.Name], "Egress")
+                .Select(r => r.Rule).Any(rule => Yaml.Seq(rule, "ports").Any(port => Yaml.Str(port, "port") == "443")
                     && Yaml.Seq(rule, "to").Any(peer => Yaml.Find(peer, "ipBlock") is not null || Yaml.Find(peer, "namespaceSelector") is not null));
             if (!reaches) problems.Add($"{deployment.Name} uses the identity provider ({string.Join(", ", providers)}) but no NetworkPolicy lets it connect there on 443");
         }

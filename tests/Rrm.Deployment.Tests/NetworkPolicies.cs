@@ -12,8 +12,12 @@ public static class NetworkPolicies
     public static Dictionary<string, Dictionary<string, string>> Pods(IEnumerable<K8sObject> objects) =>
         objects.Where(o => o.Kind is "Deployment" or "StatefulSet").ToDictionary(o => o.Name, o => Labels(o.Map("spec.template.metadata.labels")));
 
+    /// <summary>The <paramref name="type"/> rules (Ingress, Egress) that govern a pod with these labels, each with its policy.</summary>
+    public static IEnumerable<(K8sObject Policy, YamlMappingNode Rule)> Rules(IEnumerable<K8sObject> policies, Dictionary<string, string> pod, string type) =>
+        policies.Where(p => Applies(p, pod, type)).SelectMany(p => p.Seq($"spec.{type.ToLowerInvariant()}").OfType<YamlMappingNode>().Select(rule => (p, rule)));
+
     /// <summary>Whether <paramref name="policy"/> governs <paramref name="type"/> (Ingress, Egress) of a pod with these labels.</summary>
-    public static bool Applies(K8sObject policy, Dictionary<string, string> pod, string type) =>
+    private static bool Applies(K8sObject policy, Dictionary<string, string> pod, string type) =>
         Selects(policy.Map("spec.podSelector"), pod) && policy.Seq("spec.policyTypes").Any(t => $"{t}" == type);
 
     /// <summary>Whether a label selector (matchLabels, matchExpressions) selects a pod with these labels; none selects none.</summary>
