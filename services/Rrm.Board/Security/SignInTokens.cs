@@ -42,7 +42,7 @@ public sealed class SignInTokens(IOptionsMonitor<OpenIdConnectOptions> oidc, Tim
         return key;
     }
 
-    public bool Holds(string id) => _signIns.TryGetValue(id, out var signIn) && signIn.Ends > clock.GetUtcNow();
+    private SignIn? Current(string id) => _signIns.TryGetValue(id, out var signIn) && signIn.Ends > clock.GetUtcNow() ? signIn : null;
 
     public void Remove(string id) => _signIns.TryRemove(id, out _);
 
@@ -53,11 +53,11 @@ public sealed class SignInTokens(IOptionsMonitor<OpenIdConnectOptions> oidc, Tim
     /// </summary>
     public async Task<string?> AccessTokenAsync(string id, CancellationToken cancellationToken)
     {
-        if (!Holds(id) || !_signIns.TryGetValue(id, out var signIn)) return null;
+        if (Current(id) is not { } signIn) return null;
         await signIn.Renewing.WaitAsync(cancellationToken);
         try
         {
-            if (!Holds(id)) return null; // ended while this call waited (the provider refused another page's renewal)
+            if (Current(id) is null) return null; // ended while this call waited (the provider refused another page's renewal)
             if (Due(signIn.AccessToken) && !await RenewAsync(signIn, cancellationToken))
             {
                 Remove(id);
