@@ -76,6 +76,9 @@ public sealed class BoardSuite : ServiceStack, IAsyncLifetime
         return (board, board.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
+    /// <summary>A fresh browser (no cookies) at the board that signs people in with OpenID Connect at <see cref="Provider"/>.</summary>
+    public async Task<IBrowserContext> OidcBrowserAsync() => await Browser.NewContextAsync(new() { BaseURL = OidcBoardUrl });
+
     /// <summary>A fresh browser (no cookies) signed in through the role picker with <paramref name="roles"/>.</summary>
     public async Task<IPage> SignedInAsync(params string[] roles)
     {

@@ -13,8 +13,8 @@ namespace Rrm.Board.Tests;
 public sealed class CasePageTests(BoardSuite suite)
 {
     // The page becomes live once its circuit is up; a shared two-core machine can take a while.
-    private static readonly LocatorAssertionsToHaveTextOptions Live = new() { Timeout = 30_000 };
-    private const string LiveText = "Live: updates appear as they are recorded.";
+    internal static readonly LocatorAssertionsToHaveTextOptions Live = new() { Timeout = 30_000 };
+    internal const string LiveText = "Live: updates appear as they are recorded.";
 
     [Fact]
     public async Task The_Impro_case_shows_its_three_clocks_and_the_suspension_and_resumption_instructions()

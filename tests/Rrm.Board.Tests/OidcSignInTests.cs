@@ -20,14 +20,14 @@ public sealed class OidcSignInTests(BoardSuite suite)
     {
         var impro = await suite.ImproAsync();
         suite.Provider.SignsIn = ("officer@ustr.example", [Roles.UstrOfficer]);
-        var page = await (await suite.Browser.NewContextAsync(new() { BaseURL = suite.OidcBoardUrl })).NewPageAsync();
+        var page = await (await suite.OidcBrowserAsync()).NewPageAsync();
         var recording = PageAudit.Record(page);
 
         await page.GotoAsync("/");
 
         lock (recording)
         {
-            Assert.Contains(recording.Requests, u => u.StartsWith(suite.Provider.Authority + "/authorize?", StringComparison.Ordinal) && u.Contains("code_challenge="));
+            Assert.Contains(recording.Requests, u => u.StartsWith(suite.Provider.AuthorizeUrl + "?", StringComparison.Ordinal) && u.Contains("code_challenge="));
             Assert.Contains(recording.Requests, u => u.StartsWith(suite.OidcBoardUrl.TrimEnd('/') + "/signin-oidc?code=", StringComparison.Ordinal));
         }
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Cases");
@@ -39,7 +39,7 @@ public sealed class OidcSignInTests(BoardSuite suite)
     public async Task The_roles_the_provider_gives_are_the_ones_the_services_apply()
     {
         suite.Provider.SignsIn = ("gate@cbp.example", [Roles.CustomsSystem]);
-        var page = await (await suite.Browser.NewContextAsync(new() { BaseURL = suite.OidcBoardUrl })).NewPageAsync();
+        var page = await (await suite.OidcBrowserAsync()).NewPageAsync();
         await page.GotoAsync("/");
         await Expect(page.GetByTestId("roles")).ToHaveTextAsync(Roles.CustomsSystem);
         await Expect(page.Locator(".problem")).ToHaveTextAsync("Your roles do not allow reading the cases.");
@@ -60,10 +60,10 @@ public sealed class OidcSignInTests(BoardSuite suite)
         suite.Provider.AccessTokenLifetime = TimeSpan.FromSeconds(3);
         try
         {
-            var context = await suite.Browser.NewContextAsync(new() { BaseURL = suite.OidcBoardUrl });
+            var context = await suite.OidcBrowserAsync();
             var live = await context.NewPageAsync();
             await live.GotoAsync($"/cases/{fresh.CaseId}");
-            await Expect(live.GetByTestId("live")).ToHaveTextAsync("Live: updates appear as they are recorded.", new() { Timeout = 30_000 });
+            await Expect(live.GetByTestId("live")).ToHaveTextAsync(CasePageTests.LiveText, CasePageTests.Live);
             var page = await context.NewPageAsync();
             var recording = PageAudit.Record(page);
             var renewals = suite.Provider.Refreshes;
@@ -78,19 +78,15 @@ public sealed class OidcSignInTests(BoardSuite suite)
             }, ServiceStack.Officer);
             await Expect(live.Locator("table.instructions tbody tr[data-kind='LiquidationSuspend']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
             Assert.True(suite.Provider.Refreshes > renewals, "the access token was never renewed");
-            lock (recording) Assert.DoesNotContain(recording.Requests, u => u.StartsWith(suite.Provider.Authority + "/authorize", StringComparison.Ordinal));
+            lock (recording) Assert.DoesNotContain(recording.Requests, u => u.StartsWith(suite.Provider.AuthorizeUrl, StringComparison.Ordinal));
 
             suite.Provider.RefusesRefresh = true;
             await Task.Delay(suite.Provider.AccessTokenLifetime); // the current token is due for renewal
             await page.GotoAsync("/statistics");
-            lock (recording) Assert.Contains(recording.Requests, u => u.StartsWith(suite.Provider.Authority + "/authorize?", StringComparison.Ordinal));
+            lock (recording) Assert.Contains(recording.Requests, u => u.StartsWith(suite.Provider.AuthorizeUrl + "?", StringComparison.Ordinal));
             await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Statistics"); // signed in again there
         }
-        finally
-        {
-            suite.Provider.AccessTokenLifetime = TimeSpan.FromMinutes(10);
-            suite.Provider.RefusesRefresh = false;
-        }
+        finally { suite.Provider.RenewAsUsual(); }
     }
 
     /// <summary>The provider down when a token is due: the board keeps the token it has (still valid) and the person stays signed in.</summary>
@@ -102,7 +98,7 @@ public sealed class OidcSignInTests(BoardSuite suite)
         suite.Provider.AccessTokenLifetime = TimeSpan.FromSeconds(8); // due for renewal after 4 s
         try
         {
-            var page = await (await suite.Browser.NewContextAsync(new() { BaseURL = suite.OidcBoardUrl })).NewPageAsync();
+            var page = await (await suite.OidcBrowserAsync()).NewPageAsync();
             await page.GotoAsync("/");
             var recording = PageAudit.Record(page);
             var renewals = suite.Provider.Refreshes;
@@ -113,12 +109,8 @@ public sealed class OidcSignInTests(BoardSuite suite)
 
             await Expect(page.Locator($"a[href='/cases/{impro.CaseId}']")).ToHaveCountAsync(1);
             Assert.Equal(renewals, suite.Provider.Refreshes);
-            lock (recording) Assert.DoesNotContain(recording.Requests, u => u.StartsWith(suite.Provider.Authority + "/authorize", StringComparison.Ordinal));
+            lock (recording) Assert.DoesNotContain(recording.Requests, u => u.StartsWith(suite.Provider.AuthorizeUrl, StringComparison.Ordinal));
         }
-        finally
-        {
-            suite.Provider.Unavailable = false;
-            suite.Provider.AccessTokenLifetime = TimeSpan.FromMinutes(10);
-        }
+        finally { suite.Provider.RenewAsUsual(); }
     }
 }

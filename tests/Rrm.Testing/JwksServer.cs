@@ -32,14 +32,28 @@ public sealed class JwksServer : IAsyncDisposable
     /// <summary>Who the next authorization request signs in, with the roles their access token carries; null refuses.</summary>
     public (string Subject, string[] Roles)? SignsIn { get; set; }
 
+    /// <summary>How long the tokens it makes last unless a test says otherwise.</summary>
+    public static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromMinutes(10);
+
     /// <summary>How long the access tokens of a sign-in (and of each renewal) last.</summary>
-    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan AccessTokenLifetime { get; set; } = DefaultTokenLifetime;
 
     /// <summary>Whether the provider refuses to renew (a sign-in ended at the provider, a revoked refresh token).</summary>
     public bool RefusesRefresh { get; set; }
 
     /// <summary>Whether its token endpoint answers 503 (an outage of the provider).</summary>
     public bool Unavailable { get; set; }
+
+    /// <summary>Its renewals as they are by default: tokens of <see cref="DefaultTokenLifetime"/>, renewed whenever asked.</summary>
+    public void RenewAsUsual()
+    {
+        AccessTokenLifetime = DefaultTokenLifetime;
+        RefusesRefresh = false;
+        Unavailable = false;
+    }
+
+    /// <summary>Where people are sent to sign in (the authorization endpoint).</summary>
+    public string AuthorizeUrl => Authority + "/authorize";
 
     /// <summary>How many access tokens it has renewed with a refresh token.</summary>
     public int Refreshes => Volatile.Read(ref _refreshes);
@@ -67,7 +81,7 @@ public sealed class JwksServer : IAsyncDisposable
         app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
         {
             ["issuer"] = server.Authority, ["jwks_uri"] = server.JwksUrl, ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-            ["authorization_endpoint"] = server.Authority + "/authorize", ["token_endpoint"] = server.Authority + "/token",
+            ["authorization_endpoint"] = server.AuthorizeUrl, ["token_endpoint"] = server.Authority + "/token",
             ["response_types_supported"] = new[] { "code" }, ["subject_types_supported"] = new[] { "public" },
             ["code_challenge_methods_supported"] = new[] { "S256" }, ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_post" },
         }));
@@ -163,7 +177,7 @@ public sealed class JwksServer : IAsyncDisposable
             Subject = new ClaimsIdentity(claims),
             IssuedAt = now,
             NotBefore = now,
-            Expires = now + (lifetime ?? TimeSpan.FromMinutes(10)),
+            Expires = now + (lifetime ?? DefaultTokenLifetime),
             SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = kid }, SecurityAlgorithms.RsaSha256),
         });
     }
